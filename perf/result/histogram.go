@@ -83,3 +83,18 @@ func ServicePercentiles(st *Stats, h *hdrhistogram.Histogram) {
 func microsToMs(us int64) float64 {
 	return float64(us) / 1000
 }
+
+// Finish derives the percentiles, rates and error rate of st from its
+// counts, its latency and service-time histograms and the measured window.
+func Finish(st *Stats, latency, service *hdrhistogram.Histogram, window time.Duration) {
+	Percentiles(st, latency)
+	ServicePercentiles(st, service)
+	st.MeasuredSec = window.Seconds()
+	if window > 0 {
+		st.ThroughputOpsPerSec = float64(st.Successes) / window.Seconds()
+		st.SendRateOpsPerSec = float64(st.Requests-st.Unsent) / window.Seconds()
+	}
+	if st.Requests > 0 {
+		st.ErrorRate = float64(st.Errors.Total()) / float64(st.Requests)
+	}
+}

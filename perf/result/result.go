@@ -235,8 +235,8 @@ type Diagnostics struct {
 
 // ProfileRef points at the CPU profile captured during the run.
 type ProfileRef struct {
-	Kind    string `json:"kind"` // "go-pprof" or "linux-perf"
-	PProf   string `json:"pprof"`
-	Folded  string `json:"folded"`
+	Kind     string `json:"kind"` // "go-pprof" or "linux-perf"
+	PProf    string `json:"pprof"`
+	Folded   string `json:"folded"`
 	FlameSVG string `json:"flame_svg"`
 }
