@@ -1,0 +1,59 @@
+//go:build mage
+
+package main
+
+import (
+	"context"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/m17/perfgate/perf/result"
+	"github.com/m17/perfgate/perf/workflow"
+)
+
+// Perf groups the before/after/compare workflow of a task.
+type Perf mg.Namespace
+
+// Before measures the server before the task's change: build, start, load, save.
+//
+// It builds and starts the server, runs the scenario's deterministic load
+// (by default 1000 ops/s for 60 s in 5 trials, each after a restart and a
+// warmup), stops the server and writes
+// tmp/m17_performance/<task>_before_<timestamp>.json with its side files.
+// Exit status: 0 done, 1 failed (a result marked incomplete may still be
+// written), 2 invalid input, 130 interrupted.
+func (Perf) Before(ctx context.Context, task string) error {
+	return measure(ctx, task, result.PhaseBefore)
+}
+
+// After measures the server after the task's change, like perf:before.
+//
+// Run it once the change is in place; perf:compare then compares the newest
+// before and after results of the task.
+func (Perf) After(ctx context.Context, task string) error {
+	return measure(ctx, task, result.PhaseAfter)
+}
+
+// Compare prints the before/after table and verdict; exit 0 ok, 1 regression, 3 invalid.
+//
+// It takes the newest before and after results of the task, compares each
+// metric's per-trial medians with the Mann-Whitney U test and counts a
+// change as a regression only when it is beyond its threshold (P99 +5%,
+// throughput -5%, any new error) and significant. When a task named
+// "baseline" has results, the after result is also compared with it, and a
+// cumulative regression fails too. PERF_FORMAT=json prints JSON.
+func (Perf) Compare(task string) error {
+	env, err := workflow.NewEnv(perfConfig())
+	if err != nil {
+		return err
+	}
+	return workflow.Compare(env, task)
+}
+
+func measure(ctx context.Context, task, phase string) error {
+	env, err := workflow.NewEnv(perfConfig())
+	if err != nil {
+		return err
+	}
+	return workflow.Measure(ctx, env, task, phase)
+}

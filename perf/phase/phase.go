@@ -1,0 +1,242 @@
+// Package phase measures one phase (before or after) of a task: it builds
+// the server, then for each trial starts it, checks every operation once,
+// preloads data, offers the scenario's load, and stops it; finally it
+// writes the result files. Every process it starts is stopped on every
+// path, including errors, a server crash and Ctrl-C, and a run that ends
+// early still leaves a result marked incomplete.
+package phase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/m17/perfgate/perf/config"
+	"github.com/m17/perfgate/perf/load"
+	"github.com/m17/perfgate/perf/result"
+	"github.com/m17/perfgate/perf/scenario"
+	"github.com/m17/perfgate/perf/server"
+)
+
+// DefaultTrials is the number of trials a phase is split into when neither
+// the scenario nor PERF_TRIALS sets it. Five trials a side is the smallest
+// count at which the Mann-Whitney U test reaches p < 0.01 for a clear
+// change, while each trial of a 60 s phase still measures 12 s.
+const DefaultTrials = 5
+
+// minTrialMeasure is the shortest measured time of one trial.
+const minTrialMeasure = time.Second
+
+// ErrInterrupted is returned when the run was stopped by Ctrl-C or SIGTERM.
+var ErrInterrupted = errors.New("interrupted")
+
+// Options selects what Run measures.
+type Options struct {
+	Config config.Config
+	Task   string
+	Phase  string
+	// RepoDir is the repository root: the git provenance is read there.
+	RepoDir string
+
+	// Progress receives the live line and status messages (stderr).
+	Progress io.Writer
+	Terminal bool
+	Logger   *slog.Logger
+
+	// Profile captures the server's CPU profile during each trial.
+	Profile bool
+}
+
+// Outcome is what a phase produced.
+type Outcome struct {
+	Result *result.Result
+	// Path is the JSON result file; Files the side files by kind.
+	Path  string
+	Files map[string]string
+}
+
+// Run measures one phase. When it stops early (server crash, interrupt)
+// the result is still written, marked incomplete, and the error says why.
+func Run(ctx context.Context, opts Options) (*Outcome, error) {
+	if err := result.ValidateTask(opts.Task); err != nil {
+		return nil, err
+	}
+	if err := result.ValidatePhase(opts.Phase); err != nil {
+		return nil, err
+	}
+	sc, trials, err := LoadScenario(opts.Config)
+	if err != nil {
+		return nil, err
+	}
+
+	cfg := opts.Config
+	lock, err := result.AcquireLock(cfg.ResultsDir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+
+	r := newRunner(opts, sc, trials)
+	if err := r.prepare(ctx); err != nil {
+		return nil, err
+	}
+	defer r.closeLogs()
+
+	runErr := r.runTrials(ctx)
+	out, writeErr := r.write()
+	if writeErr != nil {
+		return nil, errors.Join(runErr, writeErr)
+	}
+	return out, runErr
+}
+
+// LoadScenario reads the configured scenario, applies the overrides and
+// returns it with the number of trials to run.
+func LoadScenario(cfg config.Config) (*scenario.Scenario, int, error) {
+	sc, err := scenario.Load(cfg.Scenario)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cfg.Duration > 0 {
+		sc.Duration = cfg.Duration
+	}
+	if cfg.Rate > 0 {
+		sc.Rate = cfg.Rate
+	}
+	trials := TrialCount(sc.Trials, cfg.Trials, sc.Duration)
+	sc.Trials = trials
+	if err := sc.Validate(); err != nil {
+		return nil, 0, fmt.Errorf("scenario %s with overrides: %w", cfg.Scenario, err)
+	}
+	return sc, trials, nil
+}
+
+// TrialCount picks the number of trials: PERF_TRIALS, else the scenario's,
+// else DefaultTrials reduced so each trial measures at least a second.
+func TrialCount(fromScenario, fromEnv int, duration time.Duration) int {
+	if fromEnv > 0 {
+		return fromEnv
+	}
+	if fromScenario > 0 {
+		return fromScenario
+	}
+	n := DefaultTrials
+	if most := int(duration / minTrialMeasure); most < n {
+		n = max(most, 1)
+	}
+	return n
+}
+
+// runner holds the state of one phase run.
+type runner struct {
+	opts   Options
+	cfg    config.Config
+	sc     *scenario.Scenario
+	trials int
+	stem   string
+	start  time.Time
+	log    *slog.Logger
+
+	loadLog   *os.File
+	serverLog string
+
+	recordings []*load.Recording
+	trialStart []time.Time
+	incomplete string
+	diag       *result.Diagnostics
+	system     []result.SystemSample
+	cpuSec     float64
+	profiles   []profileCapture
+	digest     string
+}
+
+func newRunner(opts Options, sc *scenario.Scenario, trials int) *runner {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &runner{opts: opts, cfg: opts.Config, sc: sc, trials: trials, log: logger}
+}
+
+// prepare names the files, opens the load-test log and builds the server.
+func (r *runner) prepare(ctx context.Context) error {
+	if r.cfg.Endpoint == "" {
+		if err := server.CheckPort(r.cfg.Server.Port); err != nil {
+			return err
+		}
+	}
+	r.start = time.Now()
+	r.stem = result.NewStem(r.cfg.ResultsDir, r.opts.Task, r.opts.Phase, r.start)
+
+	f, err := os.Create(r.sidePath("_loadtest.log"))
+	if err != nil {
+		return fmt.Errorf("results folder %s is not writable: %w; fix its permissions or set PERF_RESULTS_DIR", r.cfg.ResultsDir, err)
+	}
+	r.loadLog = f
+	r.serverLog = r.sidePath("_server.log")
+	r.logf("%s %s of task %s: scenario %s, %.0f ops/s for %s in %d trials (warmup %s each)",
+		time.Now().Format(time.RFC3339), r.opts.Phase, r.opts.Task, r.sc.Name, r.sc.Rate, r.sc.Duration, r.trials, r.sc.Warmup)
+
+	if r.cfg.Endpoint != "" {
+		r.logf("using the running server at %s: no build, start or stop", r.cfg.Endpoint)
+		return nil
+	}
+	r.status("building %s: %s", r.cfg.Server.Name, strings.Join(r.cfg.Server.BuildCmd, " "))
+	if err := server.Build(ctx, r.spec()); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (r *runner) closeLogs() {
+	if r.loadLog != nil {
+		r.loadLog.Close()
+	}
+}
+
+func (r *runner) sidePath(suffix string) string {
+	return filepath.Join(r.cfg.ResultsDir, r.stem+suffix)
+}
+
+// logf writes a line to the load-test log.
+func (r *runner) logf(format string, args ...any) {
+	if r.loadLog != nil {
+		fmt.Fprintf(r.loadLog, format+"\n", args...)
+	}
+}
+
+// status writes a line to the user and to the load-test log.
+func (r *runner) status(format string, args ...any) {
+	if r.opts.Progress != nil {
+		fmt.Fprintf(r.opts.Progress, format+"\n", args...)
+	}
+	r.logf(format, args...)
+}
+
+func (r *runner) spec() server.Spec {
+	s := r.cfg.Server
+	return server.Spec{
+		Name:            s.Name,
+		Dir:             s.Dir,
+		BuildCmd:        s.BuildCmd,
+		Binary:          s.Binary,
+		Args:            s.Args,
+		Env:             s.Env,
+		Port:            s.Port,
+		HealthPath:      s.HealthPath,
+		HealthTimeout:   s.HealthTimeout,
+		EarlyExitWindow: earlyExitWindow,
+		StopTimeout:     s.StopTimeout,
+		LogPath:         r.serverLog,
+	}
+}
+
+// earlyExitWindow is how long Start watches a healthy server before
+// trusting it; a later crash is caught by the trial's crash watch.
+const earlyExitWindow = 300 * time.Millisecond

@@ -1,0 +1,119 @@
+package workflow
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/m17/perfgate/perf/compare"
+	"github.com/m17/perfgate/perf/report"
+	"github.com/m17/perfgate/perf/result"
+	"github.com/m17/perfgate/perf/tasks"
+)
+
+// Comparison is the JSON output of perf:compare (PERF_FORMAT=json).
+type Comparison struct {
+	Task       string          `json:"task"`
+	Verdict    compare.Verdict `json:"verdict"`
+	ExitCode   int             `json:"exit_code"`
+	Report     compare.Report  `json:"report"`
+	Cumulative *compare.Report `json:"cumulative,omitempty"`
+	Trailer    string          `json:"trailer"`
+	Files      []string        `json:"files"`
+}
+
+// Compare compares the newest before and after results of task, and the
+// after result against the milestone baseline when one exists. Its error
+// carries exit status 1 for a regression and 3 for an invalid comparison.
+func Compare(env Env, task string) error {
+	if err := result.ValidateTask(task); err != nil {
+		return exitError(ExitUsage, err)
+	}
+	cmp := Build(env, task)
+
+	if env.Config.Format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(cmp); err != nil {
+			return exitError(ExitFailure, err)
+		}
+	} else {
+		writeText(env.Stdout, env, cmp)
+	}
+
+	if cmp.ExitCode == compare.ExitOK {
+		return nil
+	}
+	return exitError(cmp.ExitCode, errors.New(report.VerdictLine(*verdictSource(cmp), false)))
+}
+
+// Build loads the results of task and compares them.
+func Build(env Env, task string) Comparison {
+	opts := compare.Options{
+		Thresholds:      env.Config.Thresholds,
+		Strict:          env.Config.Strict,
+		AllowIncomplete: env.Config.AllowIncomplete,
+	}
+	pair := tasks.Load(env.Config.ResultsDir, task)
+	rep := compareSides(pair.Before, pair.After, opts)
+	rep.Task = task
+	cmp := Comparison{Task: task, Report: rep, Files: []string{pair.Before.Path, pair.After.Path}}
+
+	if task != tasks.Baseline && pair.After.Result != nil {
+		if base, ok := tasks.LoadBaseline(env.Config.ResultsDir); ok {
+			cum := compareSides(base, pair.After, opts)
+			cum.Task = task
+			cum.Label = "baseline → after (cumulative)"
+			cmp.Cumulative = &cum
+		}
+	}
+
+	cmp.Verdict = verdictSource(cmp).Verdict
+	cmp.ExitCode = cmp.Verdict.ExitCode()
+	cmp.Trailer = report.Trailer(rep, env.Config.Thresholds.P99IncreasePct)
+	return cmp
+}
+
+// verdictSource is the report that decides the exit status: the task's own
+// comparison, unless that is fine and the cumulative one is not.
+func verdictSource(cmp Comparison) *compare.Report {
+	if cmp.Report.Verdict == compare.VerdictOK && cmp.Cumulative != nil && cmp.Cumulative.Verdict == compare.VerdictRegression {
+		return cmp.Cumulative
+	}
+	return &cmp.Report
+}
+
+// compareSides turns unreadable results into an invalid report that names
+// the file, and compares the rest.
+func compareSides(before, after tasks.Side, opts compare.Options) compare.Report {
+	var unreadable []string
+	for _, s := range []struct {
+		name string
+		side tasks.Side
+	}{{"before", before}, {"after", after}} {
+		if s.side.Err != nil && !errors.Is(s.side.Err, result.ErrNotFound) {
+			unreadable = append(unreadable, fmt.Sprintf("the %s result is unreadable: %v", s.name, s.side.Err))
+		}
+	}
+	if len(unreadable) > 0 {
+		return compare.Report{Verdict: compare.VerdictInvalid, Reasons: unreadable}
+	}
+	rep := compare.Compare(before.Result, after.Result, opts)
+	rep.Files = [2]string{before.Path, after.Path}
+	return rep
+}
+
+func writeText(w io.Writer, env Env, cmp Comparison) {
+	report.WriteTable(w, cmp.Report)
+	if cmp.Cumulative != nil {
+		fmt.Fprintln(w)
+		report.WriteTable(w, *cmp.Cumulative)
+		if cmp.Cumulative.Verdict == compare.VerdictRegression {
+			fmt.Fprintln(w, "The regression above is cumulative: the milestone has drifted more than its target since the baseline, even if this task alone is within it.")
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commit trailer:")
+	fmt.Fprintln(w, "  "+cmp.Trailer)
+}
