@@ -32,6 +32,10 @@ type Config struct {
 	Duration time.Duration
 	Rate     float64
 	Trials   int
+	// Warmup overrides the per-trial warmup when WarmupSet is true
+	// (PERF_WARMUP; "0s" disables warmup).
+	Warmup    time.Duration
+	WarmupSet bool
 
 	Thresholds Thresholds
 

@@ -14,7 +14,7 @@ import (
 // EnvVars lists every PERF_* variable FromEnv reads, for help text and the
 // result's provenance.
 var EnvVars = []string{
-	"PERF_DURATION", "PERF_RATE", "PERF_TRIALS", "PERF_SCENARIO", "PERF_ENDPOINT",
+	"PERF_DURATION", "PERF_WARMUP", "PERF_RATE", "PERF_TRIALS", "PERF_SCENARIO", "PERF_ENDPOINT",
 	"PERF_RESULTS_DIR", "PERF_LOG", "PERF_STRICT", "PERF_ALLOW_INCOMPLETE",
 	"PERF_FORMAT", "PERF_PROFILE", "PERF_PHASE", "PERF_TASK_NAME", "PERF_PORT",
 }
@@ -45,6 +45,13 @@ func FromLookup(c Config, lookup func(string) (string, bool)) (Config, error) {
 			return c, fmt.Errorf("PERF_DURATION=%q is not a positive duration; use a value such as 5s or 2m", v)
 		}
 		c.Duration = d
+	}
+	if v, ok := get("PERF_WARMUP"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("PERF_WARMUP=%q is not a duration of 0 or more; use a value such as 1s, or 0s for none", v)
+		}
+		c.Warmup, c.WarmupSet = d, true
 	}
 	if v, ok := get("PERF_RATE"); ok {
 		r, err := strconv.ParseFloat(v, 64)

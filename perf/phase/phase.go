@@ -109,6 +109,9 @@ func LoadScenario(cfg config.Config) (*scenario.Scenario, int, error) {
 	if cfg.Rate > 0 {
 		sc.Rate = cfg.Rate
 	}
+	if cfg.WarmupSet {
+		sc.Warmup = cfg.Warmup
+	}
 	trials := TrialCount(sc.Trials, cfg.Trials, sc.Duration)
 	sc.Trials = trials
 	if err := sc.Validate(); err != nil {

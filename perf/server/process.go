@@ -154,7 +154,8 @@ func openLogFile(path string) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create directory for log file %s: %w", path, err)
 	}
-	file, err := os.Create(path)
+	// Append, so the trials of one phase share one log file.
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create log file %s: %w; check Spec.LogPath", path, err)
 	}

@@ -61,7 +61,8 @@ type Spec struct {
 	StopTimeout time.Duration
 
 	// LogPath is the file that receives the server's stdout and stderr.
-	// Start truncates it. Empty means that the output is kept only in memory.
+	// Start appends to it, so several starts can share one log. Empty means
+	// that the output is kept only in memory.
 	LogPath string
 }
 
