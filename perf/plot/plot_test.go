@@ -187,6 +187,20 @@ func TestWriteCompareCreatesFolder(t *testing.T) {
 	checkSVG(t, files.Spectrum)
 }
 
+func BenchmarkWriteCompare(b *testing.B) {
+	// 3 trials of 20 s at 1000 ops/s: 60 trial-seconds and 60000 samples
+	// per side.
+	before := syntheticResult(b, result.PhaseBefore, 3, 20, 1000, 1)
+	after := syntheticResult(b, result.PhaseAfter, 3, 20, 1000, 2)
+	dir := b.TempDir()
+
+	for b.Loop() {
+		if _, err := WriteCompare(dir, "017", before, after); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // checkSVG fails t unless path is a whole XML document whose root is svg.
 func checkSVG(t *testing.T, path string) {
 	t.Helper()
