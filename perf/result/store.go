@@ -63,7 +63,10 @@ func Stem(task, phase, timestamp string) string {
 func NewStem(dir, task, phase string, now time.Time) string {
 	for {
 		stem := Stem(task, phase, now.Format(TimestampLayout))
-		if _, err := os.Stat(filepath.Join(dir, stem+".json")); errors.Is(err, os.ErrNotExist) {
+		// Only an existing file takes the name. Any other Stat error (a
+		// missing or unreadable folder) would repeat for every second, so
+		// the name is returned and the write that follows reports it.
+		if _, err := os.Stat(filepath.Join(dir, stem+".json")); err != nil {
 			return stem
 		}
 		now = now.Add(time.Second)
