@@ -33,7 +33,10 @@ func ValidateTask(task string) error {
 	if len(task) > 64 {
 		return fmt.Errorf("task id %.20q... is %d characters long; use at most 64", task, len(task))
 	}
-	if task == "." || task == ".." || strings.Contains(task, "..") {
+	if task == "." {
+		return errors.New(`task id "." names the current folder; use an id such as 001 or 017-index`)
+	}
+	if strings.Contains(task, "..") {
 		return fmt.Errorf("task id %q contains \"..\"; use letters, digits, '.', '_' and '-' only", task)
 	}
 	if !taskIDPattern.MatchString(task) {
