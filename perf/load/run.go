@@ -158,7 +158,7 @@ func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *rec
 		case jobs <- j:
 			deadline.Stop()
 		case <-deadline.C:
-			rec.countUnsent(1 + countRemaining(pacer, start, end))
+			rec.countUnsent(1 + drainRemaining(pacer, stream, start, end))
 			return
 		case <-ctx.Done():
 			deadline.Stop()
@@ -167,10 +167,13 @@ func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *rec
 	}
 }
 
-// countRemaining counts the requests the pacer still intends before end.
-func countRemaining(p Pacer, start, end time.Time) int64 {
+// drainRemaining counts the requests the pacer still intends before end
+// and draws them from the stream unsent, so the workload digest covers the
+// whole intended stream however many requests the server let through.
+func drainRemaining(p Pacer, stream *scenario.Stream, start, end time.Time) int64 {
 	var n int64
 	for start.Add(p.Next()).Before(end) {
+		stream.Next()
 		n++
 	}
 	return n

@@ -96,7 +96,13 @@ func formatSummary(s compare.Summary, unit string) string {
 		return "n/a"
 	}
 	value := formatValue(s.Median, unit)
-	if ci := s.IntervalPct(); !math.IsNaN(ci) {
+	ci := s.IntervalPct()
+	switch {
+	case math.IsInf(ci, 0):
+		// Too few trials for a 95% interval of the median (benchstat needs
+		// six); benchstat shows the same sign.
+		return value + " ± ∞"
+	case !math.IsNaN(ci):
 		return fmt.Sprintf("%s ± %.0f%%", value, ci)
 	}
 	return value

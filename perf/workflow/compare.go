@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/m17/perfgate/perf/compare"
+	"github.com/m17/perfgate/perf/plot"
 	"github.com/m17/perfgate/perf/report"
 	"github.com/m17/perfgate/perf/result"
 	"github.com/m17/perfgate/perf/tasks"
@@ -21,6 +23,7 @@ type Comparison struct {
 	Cumulative *compare.Report `json:"cumulative,omitempty"`
 	Trailer    string          `json:"trailer"`
 	Files      []string        `json:"files"`
+	Plots      []string        `json:"plots,omitempty"`
 }
 
 // Compare compares the newest before and after results of task, and the
@@ -30,7 +33,18 @@ func Compare(env Env, task string) error {
 	if err := result.ValidateTask(task); err != nil {
 		return exitError(ExitUsage, err)
 	}
-	cmp := Build(env, task)
+	pair := tasks.Load(env.Config.ResultsDir, task)
+	cmp := Build(env, pair)
+	var plotErr error
+	cmp.Plots, plotErr = writePlots(env.Config.ResultsDir, task, pair)
+	if plotErr != nil {
+		fmt.Fprintf(env.Stderr, "warning: plots not written: %v\n", plotErr)
+	}
+	if path := os.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
+		if err := appendStepSummary(path, cmp); err != nil {
+			fmt.Fprintf(env.Stderr, "warning: %v\n", err)
+		}
+	}
 
 	if env.Config.Format == "json" {
 		enc := json.NewEncoder(env.Stdout)
@@ -48,14 +62,15 @@ func Compare(env Env, task string) error {
 	return exitError(cmp.ExitCode, errors.New(report.VerdictLine(*verdictSource(cmp), false)))
 }
 
-// Build loads the results of task and compares them.
-func Build(env Env, task string) Comparison {
+// Build compares a task's results, and its after result with the
+// milestone baseline when one exists.
+func Build(env Env, pair tasks.Pair) Comparison {
+	task := pair.Task
 	opts := compare.Options{
 		Thresholds:      env.Config.Thresholds,
 		Strict:          env.Config.Strict,
 		AllowIncomplete: env.Config.AllowIncomplete,
 	}
-	pair := tasks.Load(env.Config.ResultsDir, task)
 	rep := compareSides(pair.Before, pair.After, opts)
 	rep.Task = task
 	cmp := Comparison{Task: task, Report: rep, Files: []string{pair.Before.Path, pair.After.Path}}
@@ -104,6 +119,34 @@ func compareSides(before, after tasks.Side, opts compare.Options) compare.Report
 	return rep
 }
 
+// writePlots draws the before/after plots next to the results and returns
+// their paths; with no readable result there is nothing to draw.
+func writePlots(dir, task string, pair tasks.Pair) ([]string, error) {
+	if pair.Before.Result == nil && pair.After.Result == nil {
+		return nil, nil
+	}
+	files, err := plot.WriteCompare(dir, task, pair.Before.Result, pair.After.Result)
+	if err != nil {
+		return nil, err
+	}
+	return []string{files.Spectrum, files.SpectrumPNG, files.LatencyOverTime, files.ThroughputOverTime}, nil
+}
+
+// appendStepSummary adds the comparison to the GitHub Actions job summary.
+func appendStepSummary(path string, cmp Comparison) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s cannot be opened (%v); unset it or point it at a writable file", path, err)
+	}
+	defer f.Close()
+	reports := []compare.Report{cmp.Report}
+	if cmp.Cumulative != nil {
+		reports = append(reports, *cmp.Cumulative)
+	}
+	report.WriteMarkdown(f, reports, cmp.Trailer, cmp.Plots)
+	return nil
+}
+
 func writeText(w io.Writer, env Env, cmp Comparison) {
 	report.WriteTable(w, cmp.Report)
 	if cmp.Cumulative != nil {
@@ -111,6 +154,13 @@ func writeText(w io.Writer, env Env, cmp Comparison) {
 		report.WriteTable(w, *cmp.Cumulative)
 		if cmp.Cumulative.Verdict == compare.VerdictRegression {
 			fmt.Fprintln(w, "The regression above is cumulative: the milestone has drifted more than its target since the baseline, even if this task alone is within it.")
+		}
+	}
+	if len(cmp.Plots) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Plots:")
+		for _, p := range cmp.Plots {
+			fmt.Fprintln(w, "  "+p)
 		}
 	}
 	fmt.Fprintln(w)
