@@ -126,8 +126,8 @@ func TestPercentilesEmptyHistogram(t *testing.T) {
 
 func TestRecordClamps(t *testing.T) {
 	cases := []struct {
-		name     string
-		latency  time.Duration
+		name       string
+		latency    time.Duration
 		wantMicros int64
 	}{
 		{"zero", 0, histMinMicros},
