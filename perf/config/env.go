@@ -131,14 +131,15 @@ func envBool(get func(string) (string, bool), name string, def bool) (bool, erro
 	return b, nil
 }
 
-// parseEndpoint accepts an http(s) URL with a host and no path beyond "/".
+// parseEndpoint accepts an http(s) URL with a host and nothing after it
+// but a "/", because request paths are appended to it as they are.
 func parseEndpoint(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("PERF_ENDPOINT=%q is not an http URL; use a value such as http://127.0.0.1:7432", v)
 	}
-	if u.Path != "" && u.Path != "/" {
-		return "", fmt.Errorf("PERF_ENDPOINT=%q has a path; give only scheme, host and port, such as http://127.0.0.1:7432 (paths come from the scenario)", v)
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("PERF_ENDPOINT=%q has a path, query or fragment; give only scheme, host and port, such as http://127.0.0.1:7432 (paths come from the scenario)", v)
 	}
 	return strings.TrimSuffix(u.String(), "/"), nil
 }
