@@ -1,6 +1,7 @@
 package sysmetrics
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func TestSummarizeSyntheticSeries(t *testing.T) {
 	if want := uint64(202724693); m.MeanRSSBytes != want {
 		t.Errorf("MeanRSSBytes = %d, want %d", m.MeanRSSBytes, want)
 	}
-	// (50+70+90+110) / 4, without the offset-0 samples.
+	// (50+70+90+110) / 4: equal steps, and no offset-0 samples.
 	if m.MeanCPUPct != 80 {
 		t.Errorf("MeanCPUPct = %g, want 80", m.MeanCPUPct)
 	}
@@ -51,6 +52,24 @@ func TestSummarizeSyntheticSeries(t *testing.T) {
 	samples[1].RSSBytes = 1
 	if m.Samples[1].RSSBytes != 200*mib {
 		t.Error("Samples shares the caller's slice, want a copy")
+	}
+}
+
+func TestSummarizeWeightsCPUByInterval(t *testing.T) {
+	// The second trial's middle sample came 3 s late, as on a loaded host.
+	samples := []result.SystemSample{
+		{Trial: 1, OffsetSec: 0, CPUPct: 999},
+		{Trial: 1, OffsetSec: 1, CPUPct: 100},
+		{Trial: 1, OffsetSec: 2, CPUPct: 100},
+		{Trial: 2, OffsetSec: 0, CPUPct: 999},
+		{Trial: 2, OffsetSec: 4, CPUPct: 25},
+		{Trial: 2, OffsetSec: 5, CPUPct: 100},
+	}
+	m := Summarize(samples, time.Second, 0, 0)
+
+	// (100×1 + 100×1 + 25×4 + 100×1) / 7 s = 400/7.
+	if want := 400.0 / 7; math.Abs(m.MeanCPUPct-want) > 1e-9 {
+		t.Errorf("MeanCPUPct = %g, want %g", m.MeanCPUPct, want)
 	}
 }
 
