@@ -57,3 +57,20 @@ func measure(ctx context.Context, task, phase string) error {
 	}
 	return workflow.Measure(ctx, env, task, phase)
 }
+
+// Verify re-measures the task's before and after commits, alternating trials A, B, A, B.
+//
+// It checks out the commits recorded in the task's newest before and after
+// results into temporary git worktrees, builds the server in each, and runs
+// their trials alternately on this machine in one session, so slow drifts
+// of the machine fall on both sides alike. It prints the same table and
+// verdict as perf:compare and exits like it. It refuses results without a
+// recorded commit or taken from a tree with uncommitted changes, and always
+// removes its worktrees.
+func (Perf) Verify(ctx context.Context, task string) error {
+	env, err := workflow.NewEnv(perfConfig())
+	if err != nil {
+		return err
+	}
+	return workflow.Verify(ctx, env, task)
+}

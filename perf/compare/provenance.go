@@ -3,6 +3,8 @@ package compare
 import (
 	"fmt"
 
+	"github.com/m17/perfgate/perf/diag"
+
 	"github.com/m17/perfgate/perf/result"
 )
 
@@ -78,6 +80,9 @@ func hostWarnings(before, after *result.Result) []string {
 	}
 	if after.Provenance.GitDirty {
 		w = append(w, "the after run was taken from a tree with uncommitted changes; it may not match its commit "+shortCommit(after.Provenance.GitCommit))
+	}
+	if before.Diagnostics != nil && after.Diagnostics != nil {
+		w = append(w, diag.HostWarnings(before.Diagnostics, after.Diagnostics, a.Cores)...)
 	}
 	if before.Provenance.External != after.Provenance.External {
 		w = append(w, "one phase used an already running server (PERF_ENDPOINT) and the other a server started by the harness")

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,36 +65,86 @@ type Outcome struct {
 // Run measures one phase. When it stops early (server crash, interrupt)
 // the result is still written, marked incomplete, and the error says why.
 func Run(ctx context.Context, opts Options) (*Outcome, error) {
-	if err := result.ValidateTask(opts.Task); err != nil {
+	outs, err := RunInterleaved(ctx, opts)
+	if len(outs) == 0 {
 		return nil, err
 	}
-	if err := result.ValidatePhase(opts.Phase); err != nil {
-		return nil, err
+	return outs[0], err
+}
+
+// RunInterleaved measures several phases trial by trial in turn: trial 1 of
+// each, then trial 2 of each, and so on. Alternating A, B, A, B on one
+// machine in one session spreads slow drifts of the machine evenly over
+// both sides. All phases must share one results folder. Each phase's
+// result is written, marked incomplete when the run stopped early.
+func RunInterleaved(ctx context.Context, phases ...Options) ([]*Outcome, error) {
+	if len(phases) == 0 {
+		return nil, errors.New("no phase to run")
 	}
-	sc, trials, err := LoadScenario(opts.Config)
-	if err != nil {
-		return nil, err
+	runners := make([]*runner, 0, len(phases))
+	for _, opts := range phases {
+		if err := result.ValidateTask(opts.Task); err != nil {
+			return nil, err
+		}
+		if err := result.ValidatePhase(opts.Phase); err != nil {
+			return nil, err
+		}
+		if opts.Config.ResultsDir != phases[0].Config.ResultsDir {
+			return nil, fmt.Errorf("interleaved phases must share one results folder, got %s and %s", phases[0].Config.ResultsDir, opts.Config.ResultsDir)
+		}
+		sc, trials, err := LoadScenario(opts.Config)
+		if err != nil {
+			return nil, err
+		}
+		runners = append(runners, newRunner(opts, sc, trials))
 	}
 
-	cfg := opts.Config
-	lock, err := result.AcquireLock(cfg.ResultsDir)
+	lock, err := result.AcquireLock(phases[0].Config.ResultsDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
 
-	r := newRunner(opts, sc, trials)
-	if err := r.prepare(ctx); err != nil {
-		return nil, err
+	for _, r := range runners {
+		defer r.closeLogs()
+		if err := r.prepare(ctx); err != nil {
+			return nil, err
+		}
 	}
-	defer r.closeLogs()
 
-	runErr := r.runTrials(ctx)
-	out, writeErr := r.write()
-	if writeErr != nil {
-		return nil, errors.Join(runErr, writeErr)
+	runErr := runAll(ctx, runners)
+	var outs []*Outcome
+	for _, r := range runners {
+		out, writeErr := r.write()
+		if writeErr != nil {
+			return outs, errors.Join(runErr, writeErr)
+		}
+		outs = append(outs, out)
 	}
-	return out, runErr
+	return outs, runErr
+}
+
+// runAll runs trial i of every runner before trial i+1 of any, and stops
+// every runner at the first failure, marking the others incomplete too.
+func runAll(ctx context.Context, runners []*runner) error {
+	for i := range runners[0].trials {
+		for _, r := range runners {
+			if i >= r.trials {
+				continue
+			}
+			err := r.runTrialStep(ctx, i)
+			if err == nil {
+				continue
+			}
+			for _, other := range runners {
+				if other.incomplete == "" {
+					other.incomplete = fmt.Sprintf("stopped after trial %d because another interleaved phase failed: %v", i, err)
+				}
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // LoadScenario reads the configured scenario, applies the overrides and
@@ -148,6 +199,7 @@ type runner struct {
 
 	loadLog   *os.File
 	serverLog string
+	client    *http.Client
 
 	recordings []*load.Recording
 	trialStart []time.Time
@@ -183,6 +235,7 @@ func (r *runner) prepare(ctx context.Context) error {
 	}
 	r.loadLog = f
 	r.serverLog = r.sidePath("_server.log")
+	r.noteHostBefore()
 	r.logf("%s %s of task %s: scenario %s, %.0f ops/s for %s in %d trials (warmup %s each)",
 		time.Now().Format(time.RFC3339), r.opts.Phase, r.opts.Task, r.sc.Name, r.sc.Rate, r.sc.Duration, r.trials, r.sc.Warmup)
 
@@ -200,6 +253,9 @@ func (r *runner) prepare(ctx context.Context) error {
 func (r *runner) closeLogs() {
 	if r.loadLog != nil {
 		r.loadLog.Close()
+	}
+	if r.client != nil {
+		r.client.CloseIdleConnections()
 	}
 }
 

@@ -16,27 +16,23 @@ import (
 // errServerExited is the cancellation cause when the server dies mid-run.
 var errServerExited = errors.New("server exited during the run")
 
-// runTrials runs every trial in turn and stops at the first that ends
-// early. It returns ErrInterrupted on Ctrl-C, or the error that stopped the
-// run; r.incomplete then says why for the result.
-func (r *runner) runTrials(ctx context.Context) error {
-	client := load.NewClient(r.sc.MaxInFlight)
-	defer client.CloseIdleConnections()
-
-	for i := range r.trials {
-		err := r.runTrial(ctx, i, client)
-		if err == nil {
-			continue
-		}
-		if ctx.Err() != nil {
-			r.incomplete = fmt.Sprintf("interrupted during trial %d of %d", i+1, r.trials)
-			r.status("%s; saving the partial result", r.incomplete)
-			return ErrInterrupted
-		}
-		r.incomplete = fmt.Sprintf("trial %d of %d: %v", i+1, r.trials, err)
-		return err
+// runTrialStep runs trial i and turns its failure into the reason the
+// result is incomplete. It returns ErrInterrupted on Ctrl-C or SIGTERM.
+func (r *runner) runTrialStep(ctx context.Context, i int) error {
+	if r.client == nil {
+		r.client = load.NewClient(r.sc.MaxInFlight)
 	}
-	return nil
+	err := r.runTrial(ctx, i, r.client)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		r.incomplete = fmt.Sprintf("interrupted during trial %d of %d", i+1, r.trials)
+		r.status("%s; saving the partial result", r.incomplete)
+		return ErrInterrupted
+	}
+	r.incomplete = fmt.Sprintf("trial %d of %d: %v", i+1, r.trials, err)
+	return err
 }
 
 // runTrial starts the server (unless one is already running), checks each
