@@ -2,6 +2,7 @@ package compare
 
 import (
 	"math"
+	"slices"
 
 	"golang.org/x/perf/benchmath"
 
@@ -59,7 +60,7 @@ type Metric struct {
 }
 
 // Summary is the median of the per-trial values with its confidence
-// interval, as benchstat reports it.
+// interval, as benchstat reports it. Values are in trial order.
 type Summary struct {
 	Median float64   `json:"median"`
 	Lo     float64   `json:"lo"`
@@ -81,8 +82,11 @@ func summarize(values []float64, th *benchmath.Thresholds) Summary {
 	if len(values) == 0 {
 		return Summary{Median: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	}
+	// NewSample sorts values in place, so Values keeps a copy in trial
+	// order.
+	inTrialOrder := slices.Clone(values)
 	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(values, th), confidence)
-	return Summary{Median: s.Center, Lo: s.Lo, Hi: s.Hi, N: len(values), Values: values}
+	return Summary{Median: s.Center, Lo: s.Lo, Hi: s.Hi, N: len(values), Values: inTrialOrder}
 }
 
 // compareValues fills a Metric from the two sides' per-trial values.
