@@ -74,3 +74,19 @@ func (Perf) Verify(ctx context.Context, task string) error {
 	}
 	return workflow.Verify(ctx, env, task)
 }
+
+// Calibrate measures the verdict's false-alarm and detection rates on this machine.
+//
+// It runs PERF_PAIRS (default 10) A/A pairs of the reference server and as
+// many A/B pairs where the after build adds a delay that raises P99 by
+// about 10%, with 10 s phases unless PERF_DURATION says otherwise, and
+// prints a Markdown table of how often the noise-aware verdict and the
+// plain single-run 5% rule raised an alarm. docs/benchmarks.md records its
+// output.
+func (Perf) Calibrate(ctx context.Context) error {
+	env, err := workflow.NewEnv(perfConfig())
+	if err != nil {
+		return err
+	}
+	return workflow.Calibrate(ctx, env)
+}

@@ -52,6 +52,9 @@ type Config struct {
 	Profile bool
 	// Phase selects the phase flamegraph measures (PERF_PHASE).
 	Phase string
+	// Pairs is the number of A/A and of A/B pairs perf:calibrate runs
+	// (PERF_PAIRS).
+	Pairs int
 	// TaskName titles the task's section in the log (PERF_TASK_NAME).
 	TaskName string
 
@@ -126,6 +129,7 @@ func Default() Config {
 			MaxErrorRate:          0.10,
 		},
 		Format: "text",
+		Pairs:  10,
 		Phase:  "after",
 	}
 }

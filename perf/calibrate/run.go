@@ -1,0 +1,94 @@
+package calibrate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/m17/perfgate/perf/phase"
+	"github.com/m17/perfgate/perf/result"
+)
+
+// Options configure a calibration run.
+type Options struct {
+	// Phase is the template of every phase: config, repository, output.
+	Phase phase.Options
+	// Pairs is the number of A/A pairs and of A/B pairs.
+	Pairs int
+	// SlowdownPct is the P99 rise the A/B pairs should show; the delay
+	// flag is set to that share of the first A phase's P99.
+	SlowdownPct float64
+	// DelayFlag is the server flag that adds a fixed delay per request.
+	DelayFlag string
+	// Log receives a line per finished pair.
+	Log io.Writer
+}
+
+// Run measures the pairs and returns them. The first A phase sets the
+// delay of the B build; pairs then alternate A/A and A/B, so slow drifts of
+// the machine fall on both kinds alike.
+func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
+	first, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseBefore, nil, true)
+	if err != nil {
+		return nil, 0, fmt.Errorf("probe phase: %w", err)
+	}
+	delay := time.Duration(first.Summary.P99Ms * opts.SlowdownPct / 100 * float64(time.Millisecond))
+	delay = max(delay.Round(10*time.Microsecond), 10*time.Microsecond)
+	fmt.Fprintf(opts.Log, "probe P99 %.3f ms: the B build adds %s per request (%s %s)\n", first.Summary.P99Ms, delay, opts.DelayFlag, delay)
+	slowArgs := []string{opts.DelayFlag, delay.String()}
+
+	var pairs []Pair
+	for i := range opts.Pairs {
+		for _, kind := range []string{KindAA, KindAB} {
+			task := fmt.Sprintf("cal-%s-%02d", map[string]string{KindAA: "aa", KindAB: "ab"}[kind], i+1)
+			var afterArgs []string
+			if kind == KindAB {
+				afterArgs = slowArgs
+			}
+			before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, false)
+			if err != nil {
+				return pairs, delay, err
+			}
+			after, wallA, err := measure(ctx, opts.Phase, task, result.PhaseAfter, afterArgs, false)
+			if err != nil {
+				return pairs, delay, err
+			}
+			p := Pair{Kind: kind, Before: before, After: after, WallSec: (wallB + wallA).Seconds()}
+			pairs = append(pairs, p)
+			fmt.Fprintf(opts.Log, "%s %s: P99 %.3f → %.3f ms (%+.1f%%)\n", task, kind, before.Summary.P99Ms, after.Summary.P99Ms,
+				100*(after.Summary.P99Ms-before.Summary.P99Ms)/math.Max(before.Summary.P99Ms, 1e-9))
+		}
+	}
+	return pairs, delay, nil
+}
+
+// measure runs one phase with extra server flags; only the first phase
+// builds the server, the others reuse its binary.
+func measure(ctx context.Context, base phase.Options, task, phaseName string, extraArgs []string, build bool) (*result.Result, time.Duration, error) {
+	o := base
+	o.Task = task
+	o.Phase = phaseName
+	o.Config.Server.Args = append(append([]string(nil), base.Config.Server.Args...), extraArgs...)
+	if !build {
+		o.Config.Server.BuildCmd = nil
+	}
+	began := time.Now()
+	out, err := phase.Run(ctx, o)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out.Result, time.Since(began), nil
+}
+
+// WriteReport prints the scores as a Markdown table.
+func WriteReport(w io.Writer, s Scores, delay time.Duration) {
+	fmt.Fprintf(w, "| rule | false alarms (A/A) | detections (A/B, P99 %+.1f%% on average, delay %s) |\n", s.MeanABChangePct, delay)
+	fmt.Fprintln(w, "|---|---:|---:|")
+	fmt.Fprintf(w, "| noise-aware verdict (trials + Mann-Whitney U) | %d/%d (%.0f%%) | %d/%d (%.0f%%) |\n",
+		s.FalseAlarmsVerdict, s.AAPairs, 100*Rate(s.FalseAlarmsVerdict, s.AAPairs), s.DetectionsVerdict, s.ABPairs, 100*Rate(s.DetectionsVerdict, s.ABPairs))
+	fmt.Fprintf(w, "| plain single-run rule (P99 > +5%%) | %d/%d (%.0f%%) | %d/%d (%.0f%%) |\n",
+		s.FalseAlarmsPlain, s.AAPairs, 100*Rate(s.FalseAlarmsPlain, s.AAPairs), s.DetectionsPlain, s.ABPairs, 100*Rate(s.DetectionsPlain, s.ABPairs))
+	fmt.Fprintf(w, "\nPhase wall time / measured time: %.2f×. Invalid pairs: %d.\n", s.WallRatio, s.Invalid)
+}
