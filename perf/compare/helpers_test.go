@@ -9,9 +9,9 @@ import (
 	"github.com/m17/perfgate/perf/result"
 )
 
-// tight returns n per-trial values within ±0.2% per step of center, with
-// center as their median when n is odd. Two sets whose centers differ by
-// 1% or more do not overlap for n ≤ 5.
+// tight returns n per-trial values spaced 0.2% of center apart around
+// center, which is their median when n is odd. Two sets of n ≤ 5 values
+// whose centers differ by 1% or more do not overlap.
 func tight(center float64, n int) []float64 {
 	values := make([]float64, n)
 	for i := range values {
