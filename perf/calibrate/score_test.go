@@ -3,8 +3,8 @@ package calibrate
 import (
 	"testing"
 
-	"github.com/m17/perfgate/perf/config"
 	"github.com/m17/perfgate/perf/compare"
+	"github.com/m17/perfgate/perf/config"
 	"github.com/m17/perfgate/perf/result"
 )
 
