@@ -63,6 +63,12 @@ func TestDefaultValues(t *testing.T) {
 	if c.Trials != 0 {
 		t.Errorf("trials = %d, want 0 so the scenario decides", c.Trials)
 	}
+	if c.WarmupSet {
+		t.Errorf("WarmupSet is true by default (warmup %v), want the scenario to decide", c.Warmup)
+	}
+	if c.Pairs != 10 {
+		t.Errorf("calibration pairs = %d, want 10", c.Pairs)
+	}
 }
 
 func TestDefaultThresholds(t *testing.T) {

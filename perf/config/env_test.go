@@ -68,6 +68,27 @@ func TestFromLookupValid(t *testing.T) {
 				t.Errorf("duration = %v, want 2m", c.Duration)
 			}
 		}},
+		{"warmup", map[string]string{"PERF_WARMUP": "1500ms"}, func(t *testing.T, c Config) {
+			if c.Warmup != 1500*time.Millisecond {
+				t.Errorf("warmup = %v, want 1.5s", c.Warmup)
+			}
+			if !c.WarmupSet {
+				t.Error("WarmupSet is false, so the scenario's warmup would win")
+			}
+		}},
+		{"warmup zero", map[string]string{"PERF_WARMUP": "0s"}, func(t *testing.T, c Config) {
+			if c.Warmup != 0 {
+				t.Errorf("warmup = %v, want 0", c.Warmup)
+			}
+			if !c.WarmupSet {
+				t.Error("WarmupSet is false for PERF_WARMUP=0s, so no warmup cannot be requested")
+			}
+		}},
+		{"pairs", map[string]string{"PERF_PAIRS": "1000"}, func(t *testing.T, c Config) {
+			if c.Pairs != 1000 {
+				t.Errorf("pairs = %d, want 1000", c.Pairs)
+			}
+		}},
 		{"rate", map[string]string{"PERF_RATE": "250.5"}, func(t *testing.T, c Config) {
 			if c.Rate != 250.5 {
 				t.Errorf("rate = %g, want 250.5", c.Rate)
@@ -204,6 +225,11 @@ func TestFromLookupInvalid(t *testing.T) {
 		{"duration zero", "PERF_DURATION", "0", "5s"},
 		{"duration negative", "PERF_DURATION", "-1s", "5s"},
 		{"duration without unit", "PERF_DURATION", "30", "5s"},
+		{"warmup negative", "PERF_WARMUP", "-1s", "1s"},
+		{"warmup word", "PERF_WARMUP", "abc", "1s"},
+		{"pairs zero", "PERF_PAIRS", "0", "10"},
+		{"pairs 1001", "PERF_PAIRS", "1001", "10"},
+		{"pairs word", "PERF_PAIRS", "x", "10"},
 		{"rate negative", "PERF_RATE", "-5", "500"},
 		{"rate zero", "PERF_RATE", "0", "500"},
 		{"rate word", "PERF_RATE", "abc", "500"},
