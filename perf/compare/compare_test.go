@@ -243,10 +243,10 @@ func TestCompareRegressionRow(t *testing.T) {
 	if !p99.Significant {
 		t.Errorf("P99 of separated samples is not significant (p=%g)", p99.P)
 	}
-	if want := 2.0 / 252; math.Abs(p99.P-want) > 1e-9 {
+	if want := 2.0 / 252; !approx(p99.P, want) {
 		t.Errorf("p = %g, want %g (smallest two-sided U-test p for 5 vs 5)", p99.P, want)
 	}
-	if math.Abs(p99.ChangePct-20) > 1e-9 {
+	if !approx(p99.ChangePct, 20) {
 		t.Errorf("change = %g%%, want +20%%", p99.ChangePct)
 	}
 	if !p99.Gated {
@@ -325,7 +325,7 @@ func TestCompareLargeChangeNotSignificant(t *testing.T) {
 		defaultOptions())
 
 	p99 := metricOf(t, rep, "p99_ms")
-	if math.Abs(p99.ChangePct-8) > 1e-9 {
+	if !approx(p99.ChangePct, 8) {
 		t.Errorf("change = %g%%, want +8%% (median 10 → 10.8)", p99.ChangePct)
 	}
 	if !p99.Tested {
@@ -349,7 +349,7 @@ func TestCompareSmallSignificantChange(t *testing.T) {
 	if !p99.Significant {
 		t.Errorf("separated samples +2%% apart are not significant (p=%g)", p99.P)
 	}
-	if math.Abs(p99.ChangePct-2) > 1e-9 {
+	if !approx(p99.ChangePct, 2) {
 		t.Errorf("change = %g%%, want +2%%", p99.ChangePct)
 	}
 	if p99.Regression {
@@ -510,6 +510,7 @@ func TestSummaryIntervalPct(t *testing.T) {
 		{"wider above", Summary{Median: 10, Lo: 9.5, Hi: 12, N: 5}, 20},
 		{"wider below", Summary{Median: 10, Lo: 7, Hi: 10.5, N: 5}, 30},
 		{"negative median", Summary{Median: -10, Lo: -11, Hi: -9, N: 5}, 10},
+		{"unbounded interval", Summary{Median: 10, Lo: math.Inf(-1), Hi: math.Inf(1), N: 5}, math.Inf(1)},
 		{"zero median", Summary{Median: 0, Lo: -1, Hi: 1, N: 5}, math.NaN()},
 		{"one value", Summary{Median: 10, Lo: 10, Hi: 10, N: 1}, math.NaN()},
 	}
@@ -521,7 +522,7 @@ func TestSummaryIntervalPct(t *testing.T) {
 			}
 			continue
 		}
-		if math.Abs(got-c.want) > 1e-9 {
+		if got != c.want && !approx(got, c.want) {
 			t.Errorf("%s: IntervalPct = %g, want %g", c.name, got, c.want)
 		}
 	}

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -40,6 +41,11 @@ func after(p99sMs, throughputs []float64) *result.Result {
 // overrides.
 func defaultOptions() Options {
 	return Options{Thresholds: config.Default().Thresholds}
+}
+
+// approx reports whether got is within 1e-9 of want; NaN is never close.
+func approx(got, want float64) bool {
+	return math.Abs(got-want) <= 1e-9
 }
 
 // containsAny reports whether one of lines contains part.

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -72,7 +71,7 @@ func TestComparePeakRSSRow(t *testing.T) {
 	if want := []float64{100, 101, 99, 102, 98}; !slices.Equal(m.Before.Values, want) {
 		t.Errorf("before peaks = %v MiB, want %v (the highest sample of each trial)", m.Before.Values, want)
 	}
-	if math.Abs(m.Before.Median-100) > 1e-9 {
+	if !approx(m.Before.Median, 100) {
 		t.Errorf("before median = %g MiB, want 100", m.Before.Median)
 	}
 }
@@ -132,7 +131,7 @@ func TestCompareCPUPerOp(t *testing.T) {
 	if rep.CPU == nil {
 		t.Fatal("no CPU row although both results have system metrics")
 	}
-	if math.Abs(rep.CPU.ChangePct-20) > 1e-9 {
+	if !approx(rep.CPU.ChangePct, 20) {
 		t.Errorf("CPU per op change = %g%%, want +20%%", rep.CPU.ChangePct)
 	}
 	if got := rep.CPU.String(); !strings.Contains(got, "50.0 µs → 60.0 µs (+20.0%)") {
