@@ -90,3 +90,21 @@ func (Perf) Calibrate(ctx context.Context) error {
 	}
 	return workflow.Calibrate(ctx, env)
 }
+
+// Flamegraph profiles the server under the task's load and draws its flame graph.
+//
+// It runs the task's scenario for one phase (PERF_PHASE, "after" by
+// default) while capturing a CPU profile: over /debug/pprof for a Go server
+// (Server.GoPprof), with Linux perf record -g otherwise. It writes
+// <task>_<phase>_<timestamp>_cpu.pprof, _cpu.folded and _flame.svg under
+// the results folder's profiles/ subfolder, which compare never reads as a
+// phase result. When both phases have a profile, it prints the 15 functions
+// whose share grew and shrank the most and writes a differential flame
+// graph.
+func (Perf) Flamegraph(ctx context.Context, task string) error {
+	env, err := workflow.NewEnv(perfConfig())
+	if err != nil {
+		return err
+	}
+	return workflow.Flamegraph(ctx, env, task)
+}

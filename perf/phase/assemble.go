@@ -54,7 +54,6 @@ func (r *runner) assemble(end time.Time) (*result.Result, error) {
 		res.Operations = append(res.Operations, result.OpStats{Name: r.sc.Operations[j].Name, Stats: st, HistogramHDR: hdr})
 	}
 	res.System = r.systemMetrics(res.Summary.Successes)
-	res.Profile = r.profileRef()
 	return res, nil
 }
 

@@ -18,8 +18,11 @@ import (
 	"strings"
 	"time"
 
+	pprofile "github.com/google/pprof/profile"
+
 	"github.com/m17/perfgate/perf/config"
 	"github.com/m17/perfgate/perf/load"
+	"github.com/m17/perfgate/perf/profile"
 	"github.com/m17/perfgate/perf/result"
 	"github.com/m17/perfgate/perf/scenario"
 	"github.com/m17/perfgate/perf/server"
@@ -207,7 +210,7 @@ type runner struct {
 	diag       *result.Diagnostics
 	system     []result.SystemSample
 	cpuSec     float64
-	profiles   []profileCapture
+	profiles   []*pprofile.Profile
 	digest     string
 }
 
@@ -239,6 +242,11 @@ func (r *runner) prepare(ctx context.Context) error {
 	r.logf("%s %s of task %s: scenario %s, %.0f ops/s for %s in %d trials (warmup %s each)",
 		time.Now().Format(time.RFC3339), r.opts.Phase, r.opts.Task, r.sc.Name, r.sc.Rate, r.sc.Duration, r.trials, r.sc.Warmup)
 
+	if r.opts.Profile {
+		if err := profile.Available(r.cfg.Server.GoPprof); err != nil {
+			return fmt.Errorf("%s: %w", r.cfg.Server.Name, err)
+		}
+	}
 	if r.cfg.Endpoint != "" {
 		r.logf("using the running server at %s: no build, start or stop", r.cfg.Endpoint)
 		return nil

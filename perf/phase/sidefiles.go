@@ -27,6 +27,9 @@ func (r *runner) writeSideFiles(res *result.Result) error {
 		d.PortListeners = listeners(r.cfg.Server.Port)
 	}
 	res.Diagnostics = d
+	if err := r.writeProfile(res); err != nil {
+		r.status("warning: CPU profile not written: %v", err)
+	}
 
 	var diagText bytes.Buffer
 	if err := diag.WriteText(&diagText, d); err != nil {
@@ -52,5 +55,3 @@ func (r *runner) writeSideFiles(res *result.Result) error {
 	res.Files["sys"] = filepath.Base(path)
 	return nil
 }
-
-func (r *runner) profileRef() *result.ProfileRef { return nil }

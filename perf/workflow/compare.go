@@ -156,6 +156,15 @@ func writeText(w io.Writer, env Env, cmp Comparison) {
 			fmt.Fprintln(w, "The regression above is cumulative: the milestone has drifted more than its target since the baseline, even if this task alone is within it.")
 		}
 	}
+	if cmp.Verdict == compare.VerdictRegression {
+		files, _, err := WriteProfileDiff(env.Config.ResultsDir, cmp.Task)
+		fmt.Fprintln(w)
+		if err == nil {
+			fmt.Fprintf(w, "Where the time went: %s\n  differential flame graph: %s\n", files[0], files[1])
+		} else {
+			fmt.Fprintf(w, "Where the time went: no profiles to compare yet (%v).\n", err)
+		}
+	}
 	if len(cmp.Plots) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Plots:")
