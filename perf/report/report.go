@@ -30,6 +30,7 @@ func WriteTable(w io.Writer, rep compare.Report) {
 		for _, reason := range rep.Reasons {
 			fmt.Fprintf(w, "  %s %s\n", red("invalid:"), reason)
 		}
+		writeWarnings(w, rep.Warnings)
 		fmt.Fprintf(w, "%s the results cannot be compared (exit %d)\n", red("Verdict: INVALID —"), compare.ExitInvalid)
 		return
 	}
@@ -56,10 +57,14 @@ func WriteTable(w io.Writer, rep compare.Report) {
 	tw.Flush()
 	fmt.Fprintln(w)
 
-	for _, warning := range rep.Warnings {
+	writeWarnings(w, rep.Warnings)
+	fmt.Fprintln(w, VerdictLine(rep, true))
+}
+
+func writeWarnings(w io.Writer, warnings []string) {
+	for _, warning := range warnings {
 		fmt.Fprintf(w, "  %s %s\n", yellow("warning:"), warning)
 	}
-	fmt.Fprintln(w, VerdictLine(rep, true))
 }
 
 func writeMetric(tw io.Writer, m compare.Metric) {
