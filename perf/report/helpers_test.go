@@ -66,6 +66,6 @@ func assertNoANSI(t *testing.T, text string) {
 	t.Helper()
 
 	if strings.Contains(text, "\x1b[") {
-		t.Errorf("output has ANSI escape codes although colour is off:\n%q", text)
+		t.Errorf("output has ANSI escape codes:\n%q", text)
 	}
 }

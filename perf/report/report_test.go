@@ -103,6 +103,26 @@ func TestWriteTableInvalid(t *testing.T) {
 	}
 }
 
+// Under PERF_STRICT=1 the reason points to the warnings, so an invalid
+// table must print them.
+func TestWriteTableStrictPrintsWarnings(t *testing.T) {
+	setNoColor(t, true)
+	b := resulttest.New("001", result.PhaseBefore, spread(10, 5), spread(1000, 5))
+	a := resulttest.New("001", result.PhaseAfter, spread(10, 5), spread(1000, 5))
+	a.Provenance.Host.Kernel = "6.8.0"
+	rep := compare.Compare(b, a, compare.Options{Thresholds: config.Default().Thresholds, Strict: true})
+
+	out := writeTable(rep)
+
+	if !strings.Contains(out, "invalid: PERF_STRICT=1") {
+		t.Errorf("output does not print the strict reason:\n%s", out)
+	}
+	warning := lineStarting(t, out, "  warning: ")
+	if !strings.Contains(warning, `different kernel: before "6.1.0-test", after "6.8.0"`) {
+		t.Errorf("warning line %q does not name the two kernels", warning)
+	}
+}
+
 func TestWriteTableWarningsAndSystemRows(t *testing.T) {
 	setNoColor(t, true)
 	b := resulttest.SetPeakRSS(resulttest.New("001", result.PhaseBefore, spread(10, 5), spread(1000, 5)), spread(100, 5))
