@@ -285,3 +285,32 @@ func TestLatestNone(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidateTask checks that ValidateTask never panics, that what it
+// accepts cannot leave the results folder, and that every rejection is one
+// line.
+func FuzzValidateTask(f *testing.F) {
+	for _, seed := range []string{"001", "017-index", "", ".", "..", "a/../b", "a\x00b", "tâche", strings.Repeat("9", 65)} {
+		f.Add(seed)
+	}
+
+	f.Fuzz(func(t *testing.T, task string) {
+		err := ValidateTask(task)
+
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\n\r") {
+				t.Errorf("ValidateTask(%q) message spans several lines: %q", task, err)
+			}
+			return
+		}
+		if filepath.Base(task) != task {
+			t.Errorf("ValidateTask accepted %q, which is not a single path element", task)
+		}
+		if strings.Contains(task, "..") {
+			t.Errorf("ValidateTask accepted %q, which contains \"..\"", task)
+		}
+		if len(task) > 64 {
+			t.Errorf("ValidateTask accepted %q of %d bytes", task, len(task))
+		}
+	})
+}
