@@ -108,3 +108,21 @@ func (Perf) Flamegraph(ctx context.Context, task string) error {
 	}
 	return workflow.Flamegraph(ctx, env, task)
 }
+
+// Log records the task's result in the performance log and recomputes its summary.
+//
+// It creates or updates the task's section of
+// roadmap/milestone-17/PERFORMANCE_LOG.md (PERF_LOG) between its markers:
+// before and after figures, change, verdict with its reason, result files,
+// plots and date, titled from PERF_TASK_NAME or a roadmap file
+// <id>_<name>_<status>.md. The summary is recomputed from all result files.
+// Text outside the markers is kept byte for byte; damaged markers stop it
+// with the line number and nothing is written. Running it twice changes
+// nothing the second time.
+func (Perf) Log(task string) error {
+	env, err := workflow.NewEnv(perfConfig())
+	if err != nil {
+		return err
+	}
+	return workflow.Log(env, task)
+}

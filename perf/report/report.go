@@ -167,7 +167,7 @@ func Trailer(rep compare.Report, p99LimitPct float64) string {
 	tput := rep.Metric("throughput_ops_per_sec")
 	status := fmt.Sprintf("within %.0f%% target", p99LimitPct)
 	if rep.Verdict == compare.VerdictRegression {
-		status = "regression: " + strings.Join(rep.Reasons, "; ")
+		status = fmt.Sprintf("regression, target %.0f%%", p99LimitPct)
 	}
 	return fmt.Sprintf("Performance: P99 latency %s, throughput %s (%s)", trailerChange(p99), trailerChange(tput), status)
 }

@@ -66,11 +66,7 @@ func Compare(env Env, task string) error {
 // milestone baseline when one exists.
 func Build(env Env, pair tasks.Pair) Comparison {
 	task := pair.Task
-	opts := compare.Options{
-		Thresholds:      env.Config.Thresholds,
-		Strict:          env.Config.Strict,
-		AllowIncomplete: env.Config.AllowIncomplete,
-	}
+	opts := compareOptions(env)
 	rep := compareSides(pair.Before, pair.After, opts)
 	rep.Task = task
 	cmp := Comparison{Task: task, Report: rep, Files: []string{pair.Before.Path, pair.After.Path}}
@@ -171,6 +167,12 @@ func writeText(w io.Writer, env Env, cmp Comparison) {
 		for _, p := range cmp.Plots {
 			fmt.Fprintln(w, "  "+p)
 		}
+	}
+	if block, err := logBlock(env, cmp.Task); err == nil {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Summary for PERFORMANCE_LOG.md (go tool mage perf:log "+cmp.Task+" writes it):")
+		fmt.Fprintln(w)
+		fmt.Fprint(w, block)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commit trailer:")
