@@ -290,7 +290,7 @@ func TestTrailer(t *testing.T) {
 				Metrics: []compare.Metric{row("p99_ms", 20, true, true), row("throughput_ops_per_sec", -0.1, true, false)},
 			},
 			limitPct: 5,
-			want:     "Performance: P99 latency +20.0%, throughput -0.1% ~ (regression: P99 latency +20.0% (limit +5%, p=0.008))",
+			want:     "Performance: P99 latency +20.0%, throughput -0.1% ~ (regression, target 5%)",
 		},
 		{
 			name:     "invalid",
