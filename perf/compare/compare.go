@@ -134,7 +134,7 @@ func Compare(before, after *result.Result, opts Options) Report {
 
 // gate marks a metric as a regression when its change is beyond limitPct
 // in the bad direction and significant. With too few trials for the test,
-// the plain threshold decides and the report says so.
+// the plain threshold decides and the report carries a warning.
 func gate(m *Metric, limitPct float64, worseUp bool) {
 	m.Gated = true
 	change := m.ChangePct

@@ -17,7 +17,7 @@ const minTrialsForTest = 4
 // confidence is the level of the intervals shown next to each median.
 const confidence = 0.95
 
-// metricDef says how to read a metric from a trial and which way is worse.
+// metricDef describes how to read a metric from a trial and which way is worse.
 type metricDef struct {
 	name    string
 	key     string

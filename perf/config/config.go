@@ -74,11 +74,11 @@ type Server struct {
 	Args     []string
 	Env      []string
 	Port     int
-	// HealthPath answers 2xx when the server is ready.
+	// HealthPath is the path that returns 2xx once the server is ready.
 	HealthPath    string
 	HealthTimeout time.Duration
 	StopTimeout   time.Duration
-	// GoPprof says the server serves net/http/pprof, so profiles and
+	// GoPprof is true when the server serves net/http/pprof, so profiles and
 	// runtime metrics can be read over HTTP.
 	GoPprof bool
 }
@@ -99,7 +99,7 @@ type Thresholds struct {
 	MaxErrorRate float64
 }
 
-// DefaultPort is where the reference server listens.
+// DefaultPort is the reference server's TCP port.
 const DefaultPort = 7432
 
 // Default returns the configuration for the reference server and the

@@ -9,7 +9,7 @@ import (
 	"github.com/m17/perfgate/perf/result"
 )
 
-// outcome is how one request ended.
+// outcome is the way one request ended.
 type outcome int
 
 const (

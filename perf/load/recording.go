@@ -9,7 +9,7 @@ import (
 	"github.com/m17/perfgate/perf/scenario"
 )
 
-// Recording is what one trial measured.
+// Recording is the measurement of one trial.
 type Recording struct {
 	// Stats covers all operations of the trial, with percentiles from the
 	// true merge of the per-operation histograms.
@@ -21,7 +21,7 @@ type Recording struct {
 	// Digest is the SHA-256 of every request the stream produced.
 	Digest string
 
-	// Stopped is set when the run was cut short; StopCause says why.
+	// Stopped is set when the run was cut short; StopCause is the reason.
 	Stopped      bool
 	StopCause    error
 	StoppedAfter time.Duration

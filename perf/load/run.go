@@ -180,7 +180,7 @@ func drainRemaining(p Pacer, stream *scenario.Stream, start, end time.Time) int6
 }
 
 // perform sends one request, switching to the fallback when the operation
-// is known to lack support or the server answers 404/501.
+// is known to lack support or the server responds with 404/501.
 func perform(ctx context.Context, client *http.Client, cfg Config, j job, opIndex map[string]int) observation {
 	req := &j.req
 	o := observation{op: opIndex[req.Op], intended: j.intended}
@@ -206,8 +206,9 @@ func perform(ctx context.Context, client *http.Client, cfg Config, j job, opInde
 }
 
 // Preflight sends each operation once and decides which need their
-// fallback. An operation answering other than expected, with no fallback
-// to take over on 404/501, stops the run before any load is offered.
+// fallback. An operation whose response status is not the expected one
+// stops the run before any load is offered, unless it is 404/501 and the
+// operation has a fallback.
 func Preflight(ctx context.Context, sc *scenario.Scenario, client *http.Client, baseURL string) (map[string]bool, error) {
 	useFallback := map[string]bool{}
 	for _, req := range scenario.Preflight(sc) {
@@ -222,7 +223,7 @@ func Preflight(ctx context.Context, sc *scenario.Scenario, client *http.Client, 
 			useFallback[req.Op] = true
 			continue
 		}
-		return nil, fmt.Errorf("preflight: operation %s (%s %s) answered %d, expected %d; fix the scenario's method or path, or add a fallback operation",
+		return nil, fmt.Errorf("preflight: operation %s (%s %s) responded with status %d, expected %d; fix the scenario's method or path, or add a fallback operation",
 			req.Op, req.Method, req.Path, status, req.ExpectStatus)
 	}
 	return useFallback, nil
@@ -248,7 +249,7 @@ func Preload(ctx context.Context, sc *scenario.Scenario, stream *scenario.Stream
 			for req := range reqs {
 				status, err := send(ctx, client, baseURL, &req, sc.RequestTimeout)
 				if err == nil && status != req.ExpectStatus {
-					err = fmt.Errorf("answered %d, expected %d", status, req.ExpectStatus)
+					err = fmt.Errorf("responded with status %d, expected %d", status, req.ExpectStatus)
 				}
 				if err != nil {
 					errs <- fmt.Errorf("preload request %d (%s %s): %w", req.Seq, req.Method, req.Path, err)

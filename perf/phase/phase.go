@@ -57,7 +57,7 @@ type Options struct {
 	Profile bool
 }
 
-// Outcome is what a phase produced.
+// Outcome is the files a phase produced.
 type Outcome struct {
 	Result *result.Result
 	// Path is the JSON result file; Files the side files by kind.
@@ -66,7 +66,7 @@ type Outcome struct {
 }
 
 // Run measures one phase. When it stops early (server crash, interrupt)
-// the result is still written, marked incomplete, and the error says why.
+// the result is still written, marked incomplete, and the error gives the reason.
 func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	outs, err := RunInterleaved(ctx, opts)
 	if len(outs) == 0 {

@@ -31,7 +31,7 @@ type Result struct {
 	Timestamp string `json:"timestamp"`
 
 	// Complete is false when the run stopped early (server crash, Ctrl-C,
-	// load error). IncompleteReason then says why.
+	// load error). IncompleteReason then gives the reason.
 	Complete         bool   `json:"complete"`
 	IncompleteReason string `json:"incomplete_reason,omitempty"`
 
@@ -144,7 +144,7 @@ type ErrorCounts struct {
 	Connection int64 `json:"connection"`
 	HTTP4xx    int64 `json:"http_4xx"`
 	HTTP5xx    int64 `json:"http_5xx"`
-	// Unexpected counts 2xx/3xx answers other than the expected status.
+	// Unexpected counts 2xx/3xx responses other than the expected status.
 	Unexpected int64 `json:"unexpected_status"`
 	// Unsent counts requests that never left the client (see Stats.Unsent).
 	Unsent int64 `json:"unsent"`
@@ -218,7 +218,7 @@ type SystemSample struct {
 	PauseTotalSec float64 `json:"go_gc_pause_total_sec,omitempty"`
 }
 
-// Diagnostics is what a user needs to understand a failed or odd run.
+// Diagnostics are the facts a user needs to understand a failed or odd run.
 type Diagnostics struct {
 	ServerCommand  string   `json:"server_command"`
 	ExitCode       int      `json:"exit_code"`

@@ -47,7 +47,7 @@ func exitError(code int, err error) error {
 	return &ExitError{Code: code, Err: err}
 }
 
-// Env is what every target needs: the configuration and where to write.
+// Env is the context of every target: the configuration and the output streams.
 type Env struct {
 	Config  config.Config
 	RepoDir string
