@@ -114,6 +114,12 @@ func Compare(before, after *result.Result, opts Options) Report {
 		return rep
 	}
 
+	for _, r := range []*result.Result{before, after} {
+		if !r.Complete {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("the %s result is incomplete (%s) and is compared only because PERF_ALLOW_INCOMPLETE=1", r.Phase, r.IncompleteReason))
+		}
+	}
+
 	th := opts.Thresholds
 	for _, def := range latencyMetrics {
 		m := compareValues(def, trialValues(before, def.value), trialValues(after, def.value), th.Alpha)

@@ -184,11 +184,12 @@ func TestCompareVerdicts(t *testing.T) {
 			wantReasons: []string{"the before result is incomplete"},
 		},
 		{
-			name:   "incomplete allowed",
-			before: before(tight(10, n), steadyThroughput(n)),
-			after:  incomplete(after(tight(10, n), steadyThroughput(n))),
-			opts:   allowIncomplete,
-			want:   VerdictOK,
+			name:         "incomplete allowed",
+			before:       before(tight(10, n), steadyThroughput(n)),
+			after:        incomplete(after(tight(10, n), steadyThroughput(n))),
+			opts:         allowIncomplete,
+			want:         VerdictOK,
+			wantWarnings: []string{"after result is incomplete"},
 		},
 		{
 			name:        "no trials",

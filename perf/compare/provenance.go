@@ -12,11 +12,17 @@ import (
 // at all (exit 3), or nil.
 func checkComparable(before, after *result.Result, opts Options) []string {
 	var reasons []string
+	task := "<task>"
+	for _, r := range []*result.Result{before, after} {
+		if r != nil {
+			task = r.Task
+		}
+	}
 	if before == nil {
-		reasons = append(reasons, "the before result is missing; run: go tool mage perf:before <task>")
+		reasons = append(reasons, "the before result is missing; run: go tool mage perf:before "+task)
 	}
 	if after == nil {
-		reasons = append(reasons, "the after result is missing; run: go tool mage perf:after <task>")
+		reasons = append(reasons, "the after result is missing; run: go tool mage perf:after "+task)
 	}
 	if reasons != nil {
 		return reasons

@@ -27,17 +27,10 @@ func AcquireLock(dir string) (*Lock, error) {
 		return nil, fmt.Errorf("create results folder %s: %w; choose a writable folder (PERF_RESULTS_DIR)", dir, err)
 	}
 	path := filepath.Join(dir, LockName)
-	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
 
 	for attempt := 0; attempt < 3; attempt++ {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		err := createLock(path)
 		if err == nil {
-			_, werr := f.Write(pid)
-			cerr := f.Close()
-			if werr != nil || cerr != nil {
-				os.Remove(path)
-				return nil, fmt.Errorf("write lock %s: %w", path, errors.Join(werr, cerr))
-			}
 			return &Lock{path: path}, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
@@ -54,6 +47,24 @@ func AcquireLock(dir string) (*Lock, error) {
 		}
 	}
 	return nil, fmt.Errorf("could not take lock %s after 3 attempts; another run keeps racing for it", path)
+}
+
+// createLock writes this process's pid to a temp file and hard-links it to
+// path, so the lock file appears with its content at once: another run can
+// never see an empty lock and mistake it for a stale one. It returns an
+// error wrapping os.ErrExist when the lock is held.
+func createLock(path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), LockName+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.WriteString(strconv.Itoa(os.Getpid()) + "\n")
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		return err
+	}
+	return os.Link(tmp.Name(), path)
 }
 
 // Release removes the lock file. It is safe to call more than once.

@@ -238,5 +238,18 @@ func WriteFile(path string, data []byte) error {
 		return fmt.Errorf("rename into %s: %w", path, err)
 	}
 	committed = true
+	syncDir(dir)
 	return nil
+}
+
+// syncDir flushes the folder entry of a rename to disk, so the new file
+// survives a power loss. Failure only weakens that durability, so it is
+// ignored.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
 }
