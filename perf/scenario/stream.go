@@ -1,0 +1,195 @@
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+)
+
+// Request is one HTTP request of a stream.
+//
+// The caller owns Body and the Fallback request. The stream never writes to
+// them again, so the load generator may keep them in flight while it
+// generates more requests.
+type Request struct {
+	// Seq numbers the requests of a stream from 0. Preload requests have
+	// their own numbering, also from 0. A fallback has the Seq of the
+	// request it replaces.
+	Seq int64
+
+	Op      string // operation name
+	OpIndex int    // index of the operation in Scenario.Operations
+
+	Method, Path string
+	Body         []byte // nil when the operation has no body
+
+	ExpectStatus int
+
+	// Fallback is sent instead when the server responds 404 or 501. It is
+	// generated with the request, so that the stream does not depend on
+	// server responses. nil when the operation has no fallback.
+	Fallback *Request
+}
+
+// Stream generates the requests of a scenario: first the preload, then the
+// timed stream. The sequence is a pure function of the scenario content,
+// seed included. A Stream is for one goroutine, the scheduler.
+//
+// Operation choice, timed-stream values and preload values come from
+// separate sub-streams of the seed, and timed-stream ids are numbered after
+// all preload ids. So the timed stream is the same whether the caller takes
+// the whole preload, part of it or none.
+type Stream struct {
+	plan *plan
+
+	// choice picks operations, and values fills the timed stream's templates.
+	choice, values *generator
+	preload        *generator
+
+	preloadSent int
+	seq         int64
+	timed       bool // Next has been called, so the preload is over
+
+	digest       hash.Hash
+	digestHeader []byte
+}
+
+// NewStream returns a stream seeded from s.Seed only.
+//
+// NewStream panics if s does not pass Validate, because it has no error
+// result and an invalid scenario may have no finite stream (for example a
+// fallback cycle). Load, Parse and WithOverrides return valid scenarios, so
+// a panic means fields were changed without calling Validate.
+func NewStream(s *Scenario) *Stream {
+	p := mustCompile(s)
+
+	st := &Stream{
+		plan:    p,
+		choice:  newGenerator(s.Seed, labelOperations, streamIDPrefix),
+		values:  newGenerator(s.Seed, labelStream, streamIDPrefix),
+		preload: newGenerator(s.Seed, labelPreload, streamIDPrefix),
+		digest:  sha256.New(),
+	}
+	st.values.nextID = p.preloadIDs
+	return st
+}
+
+func mustCompile(s *Scenario) *plan {
+	if err := s.Validate(); err != nil {
+		panic("scenario: invalid scenario, call Validate after changing fields: " + err.Error())
+	}
+	p, err := compilePlan(s)
+	if err != nil {
+		panic("scenario: internal error: compiling a validated scenario failed: " + err.Error())
+	}
+	return p
+}
+
+// NextPreload returns the next of the Data.PreloadEpisodes requests of
+// Data.PreloadOperation, and false when they are done or Next has been
+// called.
+func (st *Stream) NextPreload() (Request, bool) {
+	p := st.plan
+	if st.timed || p.preloadOperation < 0 || st.preloadSent >= p.preloadCount {
+		return Request{}, false
+	}
+
+	req := p.request(p.preloadOperation, int64(st.preloadSent), st.preload)
+	st.preloadSent++
+	st.addToDigest(&req)
+	return req, true
+}
+
+// Next returns the next request of the timed stream. It picks the operation
+// by weight and fills its templates.
+func (st *Stream) Next() Request {
+	st.timed = true
+
+	unit := float64(st.choice.rng.Uint64()>>11) / (1 << 53)
+	i := st.plan.chooseOperation(unit)
+
+	req := st.plan.request(i, st.seq, st.values)
+	st.seq++
+	st.addToDigest(&req)
+	return req
+}
+
+// Digest returns the hex SHA-256 over every request returned so far, in
+// order, fallbacks included. Two streams that returned the same requests
+// have the same digest.
+func (st *Stream) Digest() string {
+	return hex.EncodeToString(st.digest.Sum(nil))
+}
+
+// addToDigest hashes method, path, body and fallback of req, each with its
+// length, so that two different request sequences never feed the same
+// bytes to the hash.
+func (st *Stream) addToDigest(req *Request) {
+	for r := req; r != nil; r = r.Fallback {
+		h := st.digestHeader[:0]
+		if r == req {
+			h = append(h, 'R')
+		} else {
+			h = append(h, 'F')
+		}
+		h = binary.BigEndian.AppendUint64(h, uint64(r.OpIndex))
+		h = binary.BigEndian.AppendUint64(h, uint64(len(r.Method)))
+		h = append(h, r.Method...)
+		h = binary.BigEndian.AppendUint64(h, uint64(len(r.Path)))
+		h = append(h, r.Path...)
+		h = binary.BigEndian.AppendUint64(h, uint64(len(r.Body)))
+		st.digestHeader = h
+
+		st.digest.Write(h)
+		st.digest.Write(r.Body)
+	}
+}
+
+// Preflight returns one request per operation, in file order, with their
+// fallbacks, for a check that every endpoint responds before the timed run.
+// It uses its own sub-stream of the seed, so it does not change any Stream,
+// and its ids have the prefix "ep-preflight-", so they do not collide with
+// preload ids. A {{storedID}} picks among ids generated by earlier
+// operations of the preflight, so list the operation that stores episodes
+// first. Preflight panics like NewStream if s does not pass Validate.
+func Preflight(s *Scenario) []Request {
+	p := mustCompile(s)
+	g := newGenerator(s.Seed, labelPreflight, preflightIDPrefix)
+
+	requests := make([]Request, len(p.ops))
+	for i := range p.ops {
+		requests[i] = p.request(i, int64(i), g)
+	}
+	return requests
+}
+
+// request generates one request of ops[i] and its fallbacks with g.
+func (p *plan) request(i int, seq int64, g *generator) Request {
+	return p.requestAtDepth(i, seq, g, 0)
+}
+
+func (p *plan) requestAtDepth(i int, seq int64, g *generator, depth int) Request {
+	op := &p.ops[i]
+	req := Request{
+		Seq:          seq,
+		Op:           op.name,
+		OpIndex:      i,
+		Method:       op.method,
+		Path:         op.staticPath,
+		ExpectStatus: op.expectStatus,
+	}
+
+	if op.staticPath == "" {
+		req.Path = string(op.path.appendTo(make([]byte, 0, op.path.maxSize), g, seq))
+	}
+	if len(op.body.segments) > 0 {
+		req.Body = op.body.appendTo(make([]byte, 0, op.body.maxSize), g, seq)
+	}
+
+	if op.fallback >= 0 && depth < len(p.ops) {
+		fallback := p.requestAtDepth(op.fallback, seq, g, depth+1)
+		req.Fallback = &fallback
+	}
+	return req
+}
