@@ -192,6 +192,18 @@ func TestCompareVerdicts(t *testing.T) {
 			wantWarnings: []string{"after result is incomplete"},
 		},
 		{
+			name:   "incomplete allowed, stream cut short",
+			before: before(tight(10, n), steadyThroughput(n)),
+			after: func() *result.Result {
+				r := incomplete(after(tight(10, n), steadyThroughput(n)))
+				r.Provenance.WorkloadSHA256 = "digest of the part of the stream sent before the crash"
+				return r
+			}(),
+			opts:         allowIncomplete,
+			want:         VerdictOK,
+			wantWarnings: []string{"after result is incomplete"},
+		},
+		{
 			name:        "no trials",
 			before:      before(nil, nil),
 			after:       after(tight(10, n), steadyThroughput(n)),
