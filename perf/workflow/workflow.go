@@ -123,7 +123,7 @@ func printOutcome(w io.Writer, out *phase.Outcome) {
 	if !r.Complete {
 		state = "INCOMPLETE: " + r.IncompleteReason
 	}
-	fmt.Fprintf(w, "%s %s: %d trials, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, throughput %.1f ops/s, errors %d (%.2f%%), late sends %d (%s)\n",
-		r.Phase, r.Task, len(r.Trials), s.P50Ms, s.P99Ms, s.P999Ms, s.ThroughputOpsPerSec, s.Errors.Total(), 100*s.ErrorRate, s.LateSends, state)
+	fmt.Fprintf(w, "%s %s: %d trials, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, throughput %.1f ops/s, errors %d (%.2f%%), late sends %d, unsent %d (%s)\n",
+		r.Phase, r.Task, len(r.Trials), s.P50Ms, s.P99Ms, s.P999Ms, s.ThroughputOpsPerSec, s.Errors.Total(), 100*s.ErrorRate, s.LateSends, s.Unsent, state)
 	fmt.Fprintf(w, "result: %s\n", out.Path)
 }
