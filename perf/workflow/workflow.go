@@ -109,8 +109,11 @@ func Measure(ctx context.Context, env Env, task, phaseName string) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, phase.ErrInterrupted):
+	case errors.Is(err, phase.ErrInterrupted) && out != nil:
 		return exitError(ExitInterrupted, fmt.Errorf("%s %s interrupted; the partial result is marked incomplete", phaseName, task))
+	case ctx.Err() != nil:
+		// Interrupted during the build, or while the result was written.
+		return exitError(ExitInterrupted, fmt.Errorf("%s %s interrupted; no result was written: %w", phaseName, task, err))
 	default:
 		return exitError(ExitFailure, err)
 	}
