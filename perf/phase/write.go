@@ -24,7 +24,9 @@ func (r *runner) write() (*Outcome, error) {
 		res.Files["server_log"] = filepath.Base(r.serverLog)
 	}
 	if err := r.writeSideFiles(res); err != nil {
-		return nil, err
+		// The side files repeat what the JSON contains, so the JSON is
+		// still written; res.Files lists only the side files written.
+		r.status("warning: side files not written: %v", err)
 	}
 
 	path := r.sidePath(".json")
