@@ -89,6 +89,11 @@ func Measure(ctx context.Context, env Env, task, phaseName string) error {
 	if err := result.ValidateTask(task); err != nil {
 		return exitError(ExitUsage, err)
 	}
+	// An invalid scenario is invalid input, like the task id, and is
+	// reported before anything is built.
+	if _, _, err := phase.LoadScenario(env.Config); err != nil {
+		return exitError(ExitUsage, err)
+	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	defer server.StopAll()
