@@ -40,6 +40,7 @@ type opRecord struct {
 	latency   *hdrhistogram.Histogram
 	service   *hdrhistogram.Histogram
 	requests  int64
+	sent      int64
 	successes int64
 	late      int64
 	fallbacks int64
@@ -52,6 +53,7 @@ type opRecord struct {
 type recorder struct {
 	mu          sync.Mutex
 	start       time.Time // start of the measured window
+	end         time.Time // end of the measured window
 	windowSec   int
 	ops         []opRecord
 	unsent      int64
@@ -71,6 +73,7 @@ type recorder struct {
 func newRecorder(opCount int, start time.Time, window time.Duration) *recorder {
 	r := &recorder{
 		start:     start,
+		end:       start.Add(window),
 		windowSec: int((window + time.Second - 1) / time.Second),
 		ops:       make([]opRecord, opCount),
 		curHist:   newSecondHistogram(),
@@ -107,6 +110,9 @@ func (r *recorder) observe(o observation) {
 
 	op := &r.ops[o.op]
 	op.requests++
+	if o.sent.Before(r.end) {
+		op.sent++
+	}
 	if o.late {
 		op.late++
 	}

@@ -48,6 +48,7 @@ func (r *recorder) recording(sc *scenario.Scenario, digest string, window time.D
 	for i, op := range r.ops {
 		st := result.Stats{
 			Requests:  op.requests,
+			Sent:      op.sent,
 			Successes: op.successes,
 			LateSends: op.late,
 			Errors:    op.errors,
@@ -59,6 +60,7 @@ func (r *recorder) recording(sc *scenario.Scenario, digest string, window time.D
 		out.Latency.Merge(op.latency)
 		out.Service.Merge(op.service)
 		out.Stats.Requests += op.requests
+		out.Stats.Sent += op.sent
 		out.Stats.Successes += op.successes
 		out.Stats.LateSends += op.late
 		out.Stats.Fallbacks += op.fallbacks

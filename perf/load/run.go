@@ -90,21 +90,12 @@ func Run(ctx context.Context, cfg Config) (*Recording, error) {
 	}
 
 	jobs := make(chan job)
-	var workers sync.WaitGroup
-	for range sc.MaxInFlight {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			for j := range jobs {
-				rec.observe(perform(runCtx, client, cfg, j, opIndex))
-			}
-		}()
-	}
-
+	pool := &workerPool{jobs: jobs, max: sc.MaxInFlight, work: func(j job) {
+		rec.observe(perform(runCtx, client, cfg, j, opIndex))
+	}}
 	stopProgress := startProgress(cfg, rec, start, end)
-	schedule(runCtx, cfg, stream, rec, jobs, start, end)
-	close(jobs)
-	workers.Wait()
+	schedule(runCtx, cfg, stream, rec, pool, start, end)
+	pool.close()
 	stopped := time.Now()
 	stopProgress()
 	rec.finish(stopped)
@@ -126,7 +117,7 @@ func Run(ctx context.Context, cfg Config) (*Recording, error) {
 }
 
 // schedule hands each request to a worker at its intended time until end.
-func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *recorder, jobs chan<- job, start, end time.Time) {
+func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *recorder, pool *workerPool, start, end time.Time) {
 	pacer := NewPacer(cfg.Scenario.Arrival, cfg.Scenario.Rate, cfg.Scenario.Seed)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -146,16 +137,15 @@ func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *rec
 		}
 
 		j := job{req: stream.Next(), intended: intended}
-		select {
-		case jobs <- j:
+		if pool.tryHandOff(j) {
 			continue
-		default:
 		}
 
-		// Every sender is busy: wait for one, but not past the window.
+		// Every sender is busy and the pool is at its bound: wait for one,
+		// but not past the window.
 		deadline := time.NewTimer(time.Until(end))
 		select {
-		case jobs <- j:
+		case pool.jobs <- j:
 			deadline.Stop()
 		case <-deadline.C:
 			rec.countUnsent(1 + drainRemaining(pacer, stream, start, end))
@@ -165,6 +155,48 @@ func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *rec
 			return
 		}
 	}
+}
+
+// workerPool runs requests on up to max goroutines. Workers start on
+// demand, so a fast server is served by a few hot goroutines (and
+// connections) instead of max cold ones, which keeps the generator's own
+// CPU low; a slow server gets up to max requests in flight.
+type workerPool struct {
+	jobs    chan job
+	max     int
+	work    func(job)
+	started int
+	wg      sync.WaitGroup
+}
+
+// tryHandOff gives j to an idle worker, or to a new one while the pool is
+// below its bound. It returns false when every worker is busy and the pool
+// is full.
+func (p *workerPool) tryHandOff(j job) bool {
+	select {
+	case p.jobs <- j:
+		return true
+	default:
+	}
+	if p.started >= p.max {
+		return false
+	}
+	p.started++
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.work(j)
+		for next := range p.jobs {
+			p.work(next)
+		}
+	}()
+	return true
+}
+
+// close stops the workers after their current requests.
+func (p *workerPool) close() {
+	close(p.jobs)
+	p.wg.Wait()
 }
 
 // drainRemaining counts the requests the pacer still intends before end

@@ -35,6 +35,7 @@ func (a *accumulator) addOp(op load.OpRecording) {
 
 func (a *accumulator) addCounts(st result.Stats) {
 	a.st.Requests += st.Requests
+	a.st.Sent += st.Sent
 	a.st.Successes += st.Successes
 	a.st.LateSends += st.LateSends
 	a.st.Unsent += st.Unsent

@@ -92,7 +92,7 @@ func Finish(st *Stats, latency, service *hdrhistogram.Histogram, window time.Dur
 	st.MeasuredSec = window.Seconds()
 	if window > 0 {
 		st.ThroughputOpsPerSec = float64(st.Successes) / window.Seconds()
-		st.SendRateOpsPerSec = float64(st.Requests-st.Unsent) / window.Seconds()
+		st.SendRateOpsPerSec = float64(st.Sent) / window.Seconds()
 	}
 	if st.Requests > 0 {
 		st.ErrorRate = float64(st.Errors.Total()) / float64(st.Requests)

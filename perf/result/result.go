@@ -121,8 +121,13 @@ type Stats struct {
 	ServiceP50Ms float64 `json:"service_p50_ms"`
 	ServiceP99Ms float64 `json:"service_p99_ms"`
 
+	// Sent counts requests whose actual send time fell in the measured
+	// window; a sender that falls behind sends fewer than were intended.
+	Sent int64 `json:"sent"`
+
 	// ThroughputOpsPerSec counts successful operations over the measured
-	// window; SendRateOpsPerSec counts every send.
+	// window; SendRateOpsPerSec is Sent over the window, the achieved
+	// offered load.
 	ThroughputOpsPerSec float64 `json:"throughput_ops_per_sec"`
 	SendRateOpsPerSec   float64 `json:"send_rate_ops_per_sec"`
 	MeasuredSec         float64 `json:"measured_sec"`
