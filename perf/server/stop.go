@@ -27,6 +27,15 @@ var registry = struct {
 // is non-nil only when the server survives SIGKILL. Stop may be called any
 // number of times and from several goroutines.
 func (p *Process) Stop() (ExitInfo, error) {
+	return p.StopWithin(p.spec.StopTimeout)
+}
+
+// StopWithin is Stop with SIGKILL sent after limit, or after
+// spec.StopTimeout when that is shorter. It is for a caller with a deadline
+// of its own, such as an interrupted run whose partial result must be
+// written before mage gives up on it.
+func (p *Process) StopWithin(limit time.Duration) (ExitInfo, error) {
+	grace := min(limit, p.spec.StopTimeout)
 	p.stopMu.Lock()
 	defer p.stopMu.Unlock()
 
@@ -39,10 +48,10 @@ func (p *Process) Stop() (ExitInfo, error) {
 
 	if err := p.signalGroup(syscall.SIGTERM); err != nil {
 		slog.Warn("cannot send SIGTERM to server; sending SIGKILL", "name", p.spec.Name, "pid", p.pid, "error", err)
-	} else if p.waitDone(p.spec.StopTimeout) {
+	} else if p.waitDone(grace) {
 		return p.exit, nil
 	} else {
-		slog.Warn("server did not exit after SIGTERM; sending SIGKILL", "name", p.spec.Name, "pid", p.pid, "stop_timeout", p.spec.StopTimeout)
+		slog.Warn("server did not exit after SIGTERM; sending SIGKILL", "name", p.spec.Name, "pid", p.pid, "stop_timeout", grace)
 	}
 
 	if err := p.signalGroup(syscall.SIGKILL); err != nil {

@@ -46,6 +46,27 @@ func TestStopEscalatesToSIGKILL(t *testing.T) {
 	waitGone(t, p.Pid(), time.Second)
 }
 
+func TestStopWithinShortensGrace(t *testing.T) {
+	spec := testSpec(t, "ignoreterm")
+	spec.StopTimeout = time.Minute
+	p := startTestServer(t, spec)
+
+	started := time.Now()
+	exit, err := p.StopWithin(300 * time.Millisecond)
+	elapsed := time.Since(started)
+
+	if err != nil {
+		t.Fatalf("StopWithin: %v", err)
+	}
+	if exit.Signal != "SIGKILL" {
+		t.Errorf("StopWithin() = %+v, want killed by SIGKILL", exit)
+	}
+	if elapsed > 5*time.Second {
+		t.Errorf("StopWithin(300ms) took %s, want just over 300ms rather than the 1m StopTimeout", elapsed)
+	}
+	waitGone(t, p.Pid(), time.Second)
+}
+
 func TestStopKillsChildren(t *testing.T) {
 	spec := testSpec(t, "spawnchild")
 	p := startTestServer(t, spec)
