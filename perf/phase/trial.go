@@ -51,7 +51,7 @@ func (r *runner) runTrial(ctx context.Context, index int, client *http.Client) (
 			return err
 		}
 		defer func() {
-			stopErr := r.stopServer(proc)
+			stopErr := r.stopServer(ctx, proc)
 			r.recordExit(proc)
 			if err == nil {
 				err = stopErr
@@ -129,8 +129,20 @@ func watchCrash(ctx context.Context, proc *server.Process, cancel context.Cancel
 	}
 }
 
-func (r *runner) stopServer(proc *server.Process) error {
-	info, err := proc.Stop()
+// interruptStopTimeout bounds the graceful stop of the server after
+// Ctrl-C or SIGTERM. Mage (v1.17) exits 5 s after Ctrl-C whether or not
+// its target has returned, and the partial result has to be written
+// before that.
+const interruptStopTimeout = 2 * time.Second
+
+func (r *runner) stopServer(ctx context.Context, proc *server.Process) error {
+	var info server.ExitInfo
+	var err error
+	if ctx.Err() != nil {
+		info, err = proc.StopWithin(interruptStopTimeout)
+	} else {
+		info, err = proc.Stop()
+	}
 	if err != nil {
 		return fmt.Errorf("stop %s (pid %d): %w", r.cfg.Server.Name, proc.Pid(), err)
 	}
