@@ -25,7 +25,8 @@
 // The server must sustain 1000 requests per second, 40% stores and 60%
 // recalls, with 768-dim embeddings and a store that grows by 24,000
 // episodes a minute, on at most one core. Exact cosine search over 25,000
-// episodes is 19 million multiply-adds per recall, several cores at 600
+// episodes is 19 million multiply-adds per recall. At the speed of the dot
+// product here, that is an estimated 5 ms per recall, or 3 cores at 600
 // recalls per second. So the store has three parts:
 //
 //   - Every episode is kept by id in a map, up to -max-episodes (200,000);
@@ -34,7 +35,8 @@
 //     stored episodes. Their unit-length embeddings lie in one contiguous
 //     []float32, so recall scans memory in order, and a new episode
 //     overwrites the oldest slot. Only working-set episodes can be recalled
-//     by similarity.
+//     by similarity. At the defaults the ring takes 24 MiB of vectors and
+//     1 MiB of sketches.
 //   - Each slot also has a 1024-bit SimHash sketch: the signs of the
 //     embedding after a fixed, seeded pseudo-random rotation, built from
 //     three rounds of random sign flips and fast Walsh-Hadamard transforms
@@ -60,10 +62,10 @@
 //	512 clusters, cues near a cluster center 1.00
 //
 // Uniform data is the worst case, because its true top 10 score about 0.12
-// against a background of ±0.036, so sketch noise reorders them. Data with
-// neighbour structure, as real embeddings have, is recalled almost
-// exactly. Raising -candidates trades CPU for accuracy: 1024 candidates
-// gave 0.93 on uniform data at about 1.5 times the recall cost.
+// against a background of ±0.036, so sketch noise reorders them. Clustered
+// data is recalled almost exactly. Raising -candidates trades CPU for
+// accuracy: 1024 candidates gave 0.93 on uniform data at about 1.4 times
+// the recall cost.
 // The stored episode at the top of a recall is found reliably when the cue
 // is close to it, which TestStoreRecallsPlantedVectorFirst checks.
 //
@@ -83,13 +85,14 @@
 //
 //	go test -run '^$' -bench . -benchmem ./cmd/refserver/
 //
-// on a 2-core Intel Xeon VM with Go 1.26: a store takes about 18 µs, an
-// episodic recall over a full working set about 340 µs, and decoding a
-// store body about 20 µs (encoding/json takes 97 µs, so the decoder has a
-// fast path for the usual body shape that falls back to encoding/json for
-// anything else). BenchmarkDefaultMix runs the handlers on the default mix
-// and reports about 0.28 cores at 1000 requests per second, without the
-// socket and net/http connection costs.
+// on a 2-core Intel Xeon VM with Go 1.26: a store takes about 19 µs, an
+// episodic recall over a full working set about 290 µs, and decoding a
+// store body about 20 µs. encoding/json takes 97 µs for that body, so the
+// decoder has a fast path for the usual body shape and falls back to
+// encoding/json for anything else. At the default mix that is an estimated
+// 400 × (19 + 20) µs + 600 × (290 + 20) µs ≈ 0.2 cores at 1000 requests
+// per second. BenchmarkDefaultMix runs the handlers on that mix and reports
+// 0.23 to 0.26 cores, without the socket and net/http connection costs.
 //
 // Handlers share one sync.RWMutex on the store. Recalls hold the read lock
 // for the scan and re-rank. Stores compute the sketch before taking the

@@ -14,7 +14,7 @@ type rankedSlot struct {
 // cfg.Candidates slots whose sketches are closest to the cue's, and only
 // those are re-ranked with exact dot products of the full vectors. The
 // result is therefore approximate: a true neighbour whose sketch ranks
-// below the candidate cut-off is missed. When the working set holds no more
+// below the candidate cut-off is missed. When the working set contains no more
 // than max(k, cfg.Candidates) episodes, every episode is re-ranked and the
 // result is exact.
 func (s *store) recall(cue []float32, k int) []hit {
@@ -45,10 +45,22 @@ func (s *store) recall(cue []float32, k int) []hit {
 	}
 	sc.candidates = selectNearest(sc.candidates[:0], dist, dead, want, sc.hist)
 
+	// Candidates are re-ranked four at a time so that their cache misses
+	// overlap, see dot4.
 	top := make([]rankedSlot, 0, k)
-	for _, slot := range sc.candidates {
-		score := dot(cue, s.vectors[int(slot)*dim:(int(slot)+1)*dim])
-		top = insertTop(top, k, rankedSlot{slot: slot, score: score})
+	row := func(slot int32) []float32 { return s.vectors[int(slot)*dim : (int(slot)+1)*dim] }
+	candidates := sc.candidates
+	for len(candidates) >= 4 {
+		c := candidates[:4]
+		s0, s1, s2, s3 := dot4(cue, row(c[0]), row(c[1]), row(c[2]), row(c[3]))
+		top = insertTop(top, k, rankedSlot{slot: c[0], score: s0})
+		top = insertTop(top, k, rankedSlot{slot: c[1], score: s1})
+		top = insertTop(top, k, rankedSlot{slot: c[2], score: s2})
+		top = insertTop(top, k, rankedSlot{slot: c[3], score: s3})
+		candidates = candidates[4:]
+	}
+	for _, slot := range candidates {
+		top = insertTop(top, k, rankedSlot{slot: slot, score: dot(cue, row(slot))})
 	}
 
 	hits := make([]hit, len(top))
@@ -61,7 +73,7 @@ func (s *store) recall(cue []float32, k int) []hit {
 }
 
 // insertTop inserts r into top, which is sorted by descending score and
-// holds at most k entries, and returns the updated slice. An entry that ties
+// has at most k entries, and returns the updated slice. An entry that ties
 // the current k-th score is not inserted, so earlier candidates win ties.
 func insertTop(top []rankedSlot, k int, r rankedSlot) []rankedSlot {
 	switch {
