@@ -8,12 +8,11 @@ import (
 )
 
 // conceptJoinThreshold is the cosine similarity at or above which a new
-// episode joins its nearest concept instead of founding a new one. 0.6 is a
-// guess at "same topic" for sentence embeddings, whose unrelated pairs
-// typically score below 0.3.
-// NOTE: the threshold has not been tuned on real embeddings. On random
-// Gaussian data every pair scores near 0, so concepts are founded until
-// the set is full and later episodes join their nearest concept.
+// episode joins its nearest concept instead of founding a new one. On
+// random Gaussian data every pair scores near 0, so concepts are founded
+// until the set is full and later episodes join their nearest concept.
+// NOTE: 0.6 is a guess. Which cosine means "same topic" depends on the
+// embedding model, and the value has not been tuned on real embeddings.
 const conceptJoinThreshold = 0.6
 
 // conceptHit is one semantic recall result.
@@ -28,7 +27,7 @@ type conceptHit struct {
 // episodes into at most maxConcepts concepts. Each concept keeps the sum of
 // its members' unit embeddings and their count, which give a running mean
 // whose direction is the centroid. The content of the episode that founded a
-// concept stands for it in results.
+// concept represents it in results.
 //
 // A store costs one dot product per concept (256 × 768 multiply-adds at the
 // defaults) and a recall the same, so both are bounded however many

@@ -4,7 +4,7 @@ import (
 	"strconv"
 )
 
-// float32Pow10 holds the powers of ten that float32 represents exactly.
+// float32Pow10 lists the powers of ten that float32 represents exactly.
 var float32Pow10 = [...]float32{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10}
 
 // parseFloat32 converts a JSON number token to the float32 that

@@ -19,15 +19,15 @@ import (
 const (
 	defaultAddr = "127.0.0.1:7432"
 
-	// shutdownTimeout bounds graceful shutdown. A harness that stops the
-	// server with SIGTERM then waits about a second before SIGKILL.
+	// shutdownTimeout bounds graceful shutdown, so the server exits about a
+	// second after SIGTERM even when connections stay busy.
 	shutdownTimeout = time.Second
 
 	// maxDim keeps sketch lengths within the uint16 distances of the scan.
 	maxDim = 1 << 15
 )
 
-// options holds the parsed flags.
+// options are the parsed flags.
 type options struct {
 	addr          string
 	server        serverConfig

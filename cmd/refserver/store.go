@@ -55,7 +55,7 @@ type storeConfig struct {
 // out contiguously so that a recall scans memory in order.
 //
 // One RWMutex guards everything. Recalls hold the read lock for one sketch
-// scan and one re-rank, about 0.1 ms at the defaults, and stores hold the
+// scan and one re-rank, about 0.3 ms at the defaults, and stores hold the
 // write lock only to copy a precomputed vector and sketch into a slot.
 type store struct {
 	cfg      storeConfig
@@ -73,7 +73,7 @@ type store struct {
 	live       int        // slots with an owner
 }
 
-// recallScratch holds the per-recall buffers, reused through a sync.Pool so
+// recallScratch contains the per-recall buffers, reused through a sync.Pool so
 // that a recall allocates only its result.
 type recallScratch struct {
 	unit       []float32 // padded cue for the sketcher
@@ -109,7 +109,7 @@ func newStore(cfg storeConfig) *store {
 // put stores an episode under id, replacing any episode with the same id,
 // and makes it the newest member of the working set. unit must be the
 // unit-length embedding of cfg.Dim elements, and put copies it. When the
-// store then holds more than MaxEpisodes, put evicts the oldest episode.
+// store then contains more than MaxEpisodes, put evicts the oldest episode.
 func (s *store) put(id, content string, confidence float64, concept int, unit []float32) {
 	sc := s.scratch.Get().(*recallScratch)
 	defer s.scratch.Put(sc)
