@@ -64,6 +64,9 @@ func TestServerExitsAtStart(t *testing.T) {
 	if !strings.Contains(m.err.Error(), "exiting before listening") {
 		t.Errorf("error does not show the server's last log line:\n%v", m.err)
 	}
+	if final, _ := jsonFiles(t, cfg.ResultsDir); len(final) > 0 {
+		t.Errorf("result files %v were written although no trial was measured; they would hide the previous result", final)
+	}
 	assertServersGone(t, cfg.Server.Port, time.Second)
 }
 

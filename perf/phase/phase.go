@@ -125,7 +125,9 @@ func RunInterleaved(ctx context.Context, phases ...Options) ([]*Outcome, error) 
 		if writeErr != nil {
 			return outs, errors.Join(runErr, writeErr)
 		}
-		outs = append(outs, out)
+		if out != nil {
+			outs = append(outs, out)
+		}
 	}
 	return outs, runErr
 }
@@ -271,11 +273,11 @@ func (r *runner) prepare(ctx context.Context) error {
 		r.logf("using the running server at %s: no build, start or stop", r.cfg.Endpoint)
 		return nil
 	}
-	r.status("building %s: %s", r.cfg.Server.Name, strings.Join(r.cfg.Server.BuildCmd, " "))
-	if err := server.Build(ctx, r.spec()); err != nil {
-		return err
+	if len(r.cfg.Server.BuildCmd) == 0 {
+		return nil
 	}
-	return nil
+	r.status("building %s: %s", r.cfg.Server.Name, strings.Join(r.cfg.Server.BuildCmd, " "))
+	return server.Build(ctx, r.spec())
 }
 
 func (r *runner) closeLogs() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/m17/perfgate/perf/load"
@@ -124,8 +125,10 @@ func watchCrash(ctx context.Context, proc *server.Process, cancel context.Cancel
 	case <-ctx.Done():
 	case <-proc.Done():
 		info := proc.Exit()
-		cancel(fmt.Errorf("%w at %s (%s); last log lines:\n%s", errServerExited,
-			info.At.Format(time.RFC3339), describeExit(info), lastLines(proc, 10)))
+		// One line, because it becomes the result's incomplete_reason;
+		// the last 200 log lines go to the diagnostics.
+		cancel(fmt.Errorf("%w at %s (%s); its last log line: %s", errServerExited,
+			info.At.Format(time.RFC3339), describeExit(info), lastLine(proc)))
 	}
 }
 
@@ -167,16 +170,13 @@ func describeExit(info server.ExitInfo) string {
 	}
 }
 
-func lastLines(proc *server.Process, n int) string {
-	lines := proc.LastLines(n)
+// lastLine returns the server's last log line, or "(no output)".
+func lastLine(proc *server.Process) string {
+	lines := proc.LastLines(1)
 	if len(lines) == 0 {
-		return "  (no output)"
+		return "(no output)"
 	}
-	out := ""
-	for _, l := range lines {
-		out += "  " + l + "\n"
-	}
-	return out
+	return strings.TrimSpace(lines[0])
 }
 
 // recordExit keeps the last trial's process facts for the diagnostics.

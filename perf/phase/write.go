@@ -13,6 +13,13 @@ import (
 // JSON goes last, so a result file never points at side files that are
 // missing.
 func (r *runner) write() (*Outcome, error) {
+	if len(r.recordings) == 0 {
+		// Nothing was measured (the server never started, or the first
+		// preflight failed): a result would only hide the previous one
+		// from compare. The logs and diagnostics still explain the failure.
+		r.writeDiagnosticsOnly()
+		return nil, nil
+	}
 	end := time.Now()
 	res, err := r.assemble(end)
 	if err != nil {
@@ -38,4 +45,14 @@ func (r *runner) write() (*Outcome, error) {
 		files[kind] = filepath.Join(r.cfg.ResultsDir, name)
 	}
 	return &Outcome{Result: res, Path: path, Files: files}, nil
+}
+
+// writeDiagnosticsOnly writes _diag.txt for a run that measured nothing.
+func (r *runner) writeDiagnosticsOnly() {
+	res := &result.Result{Files: map[string]string{}}
+	if err := r.writeSideFiles(res); err != nil {
+		r.status("warning: diagnostics not written: %v", err)
+		return
+	}
+	r.status("no result written, because no trial was measured; see %s and %s", r.sidePath("_loadtest.log"), r.sidePath("_diag.txt"))
 }
