@@ -113,6 +113,24 @@ func TestFaultDelayAddsLatency(t *testing.T) {
 	}
 }
 
+func TestFaultSpinAddsLatency(t *testing.T) {
+	const spin = 20 * time.Millisecond
+	cfg := testConfig()
+	cfg.Spin = spin
+	_, ts := startTestServer(t, cfg)
+	body := recallBody(randomVector(rand.New(rand.NewPCG(52, 52)), testDim), 3)
+
+	start := time.Now()
+	resp := doRequest(t, "POST", ts.URL+"/api/v1/recall/episodic", body)
+	elapsed := time.Since(start)
+	if resp.status != http.StatusOK {
+		t.Fatalf("recall with -spin: status %d, want 200", resp.status)
+	}
+	if elapsed < spin {
+		t.Errorf("recall with -spin %v took %v, want at least the spin", spin, elapsed)
+	}
+}
+
 func TestParseFlags(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -93,6 +93,7 @@ func run(args []string, stderr io.Writer) int {
 		"candidates", cfg.Store.Candidates,
 		"dual_memory", cfg.DualMemory,
 		"delay", cfg.Delay,
+		"spin", cfg.Spin,
 		"never_healthy", cfg.NeverHealthy,
 		"hang_after", cfg.HangAfter,
 		"crash_after", opts.crashAfter,
@@ -147,6 +148,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&cfg.DualMemory, "dual-memory", false, "serve semantic and blended recall instead of 501")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 1<<20, "maximum request body size in bytes")
 	fs.DurationVar(&cfg.Delay, "delay", 0, "fixed delay added to every /api/ request, such as 5ms")
+	fs.DurationVar(&cfg.Spin, "spin", 0, "CPU time burnt in every /api/ request, such as 200us: an exact small slowdown, as a slower code path would add")
 	fs.BoolVar(&opts.exitAtStart, "exit-at-start", false, "fault: log a line and exit with status 1 before listening")
 	fs.BoolVar(&cfg.NeverHealthy, "never-healthy", false, "fault: /health responds 503")
 	fs.DurationVar(&opts.crashAfter, "crash-after", 0, "fault: exit abruptly with status 2 after this uptime (0 disables)")
@@ -200,6 +202,7 @@ func validateOptions(opts options) error {
 		value time.Duration
 	}{
 		{"delay", cfg.Delay},
+		{"spin", cfg.Spin},
 		{"hang-after", cfg.HangAfter},
 		{"crash-after", opts.crashAfter},
 	}

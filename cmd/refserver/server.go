@@ -22,6 +22,7 @@ type serverConfig struct {
 
 	// Knobs for testing the harness against a slow or faulty server.
 	Delay        time.Duration // added to every /api/ request
+	Spin         time.Duration // CPU time burnt in every /api/ request
 	NeverHealthy bool          // /health responds 503
 	HangAfter    time.Duration // /api/ requests block after this uptime; 0 disables
 }

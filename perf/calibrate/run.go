@@ -17,27 +17,28 @@ type Options struct {
 	Phase phase.Options
 	// Pairs is the number of A/A pairs and of A/B pairs.
 	Pairs int
-	// SlowdownPct is the P99 rise the A/B pairs should show; the delay
+	// SlowdownPct is the P99 rise the A/B pairs should show; the slowdown
 	// flag is set to that share of the first A phase's P99.
 	SlowdownPct float64
-	// DelayFlag is the server flag that adds a fixed delay per request.
-	DelayFlag string
+	// SlowdownFlag is the server flag that adds a fixed cost per request,
+	// such as the reference server's -spin.
+	SlowdownFlag string
 	// Log receives a line per finished pair.
 	Log io.Writer
 }
 
 // Run measures the pairs and returns them. The first A phase sets the
-// delay of the B build; pairs then alternate A/A and A/B, so slow drifts of
+// per-request cost of the B build; pairs then alternate A/A and A/B, so slow drifts of
 // the machine fall on both kinds alike.
 func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 	first, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseBefore, nil, true)
 	if err != nil {
 		return nil, 0, fmt.Errorf("probe phase: %w", err)
 	}
-	delay := time.Duration(first.Summary.P99Ms * opts.SlowdownPct / 100 * float64(time.Millisecond))
-	delay = max(delay.Round(10*time.Microsecond), 10*time.Microsecond)
-	fmt.Fprintf(opts.Log, "probe P99 %.3f ms: the B build adds %s per request (%s %s)\n", first.Summary.P99Ms, delay, opts.DelayFlag, delay)
-	slowArgs := []string{opts.DelayFlag, delay.String()}
+	cost := time.Duration(first.Summary.P99Ms * opts.SlowdownPct / 100 * float64(time.Millisecond))
+	cost = max(cost.Round(10*time.Microsecond), 10*time.Microsecond)
+	fmt.Fprintf(opts.Log, "probe P99 %.3f ms: the B build adds %s per request (%s %s)\n", first.Summary.P99Ms, cost, opts.SlowdownFlag, cost)
+	slowArgs := []string{opts.SlowdownFlag, cost.String()}
 
 	var pairs []Pair
 	for i := range opts.Pairs {
@@ -49,11 +50,11 @@ func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 			}
 			before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, false)
 			if err != nil {
-				return pairs, delay, err
+				return pairs, cost, err
 			}
 			after, wallA, err := measure(ctx, opts.Phase, task, result.PhaseAfter, afterArgs, false)
 			if err != nil {
-				return pairs, delay, err
+				return pairs, cost, err
 			}
 			p := Pair{Kind: kind, Before: before, After: after, WallSec: (wallB + wallA).Seconds()}
 			pairs = append(pairs, p)
@@ -61,7 +62,7 @@ func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 				100*(after.Summary.P99Ms-before.Summary.P99Ms)/math.Max(before.Summary.P99Ms, 1e-9))
 		}
 	}
-	return pairs, delay, nil
+	return pairs, cost, nil
 }
 
 // measure runs one phase with extra server flags; only the first phase
@@ -83,8 +84,8 @@ func measure(ctx context.Context, base phase.Options, task, phaseName string, ex
 }
 
 // WriteReport prints the scores as a Markdown table.
-func WriteReport(w io.Writer, s Scores, delay time.Duration) {
-	fmt.Fprintf(w, "| rule | false alarms (A/A) | detections (A/B, P99 %+.1f%% on average, delay %s) |\n", s.MeanABChangePct, delay)
+func WriteReport(w io.Writer, s Scores, cost time.Duration) {
+	fmt.Fprintf(w, "| rule | false alarms (A/A) | detections (A/B, P99 %+.1f%% on average, added cost %s per request) |\n", s.MeanABChangePct, cost)
 	fmt.Fprintln(w, "|---|---:|---:|")
 	fmt.Fprintf(w, "| noise-aware verdict (trials + Mann-Whitney U) | %d/%d (%.0f%%) | %d/%d (%.0f%%) |\n",
 		s.FalseAlarmsVerdict, s.AAPairs, 100*Rate(s.FalseAlarmsVerdict, s.AAPairs), s.DetectionsVerdict, s.ABPairs, 100*Rate(s.DetectionsVerdict, s.ABPairs))

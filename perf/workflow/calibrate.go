@@ -32,7 +32,7 @@ const (
 func Calibrate(ctx context.Context, env Env) error {
 	cfg := env.Config
 	if cfg.Endpoint != "" {
-		return exitError(ExitUsage, errors.New("perf:calibrate restarts the server with a delay flag, so it cannot use PERF_ENDPOINT; unset it"))
+		return exitError(ExitUsage, errors.New("perf:calibrate restarts the server with a slowdown flag, so it cannot use PERF_ENDPOINT; unset it"))
 	}
 	if cfg.Duration == 0 {
 		cfg.Duration = calibrationDuration
@@ -47,7 +47,7 @@ func Calibrate(ctx context.Context, env Env) error {
 	defer server.StopAll()
 
 	fmt.Fprintf(env.Stdout, "Calibrating: %d A/A and %d A/B pairs of %s phases, results in %s\n", cfg.Pairs, cfg.Pairs, cfg.Duration, cfg.ResultsDir)
-	pairs, delay, err := calibrate.Run(ctx, calibrate.Options{
+	pairs, cost, err := calibrate.Run(ctx, calibrate.Options{
 		Phase: phase.Options{
 			Config:  cfg,
 			RepoDir: env.RepoDir,
@@ -55,8 +55,9 @@ func Calibrate(ctx context.Context, env Env) error {
 		},
 		Pairs:       cfg.Pairs,
 		SlowdownPct: calibrationSlowdown,
-		DelayFlag:   "-delay",
-		Log:         env.Stdout,
+		// A spin, unlike -delay's timer, adds an exact sub-millisecond cost.
+		SlowdownFlag: "-spin",
+		Log:          env.Stdout,
 	})
 	if errors.Is(err, phase.ErrInterrupted) {
 		return exitError(ExitInterrupted, errors.New("calibration interrupted"))
@@ -69,7 +70,7 @@ func Calibrate(ctx context.Context, env Env) error {
 	fmt.Fprintf(env.Stdout, "\nCommand: %s go tool mage perf:calibrate\n", strings.Join(envAssignments(cfg), " "))
 	host, _ := os.Hostname()
 	fmt.Fprintf(env.Stdout, "Host: %s, %s\n\n", host, time.Now().Format("2006-01-02"))
-	calibrate.WriteReport(env.Stdout, scores, delay)
+	calibrate.WriteReport(env.Stdout, scores, cost)
 	return nil
 }
 
