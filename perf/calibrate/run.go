@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/m17/perfgate/perf/phase"
@@ -27,17 +28,28 @@ type Options struct {
 	Log io.Writer
 }
 
-// Run measures the pairs and returns them. The first A phase sets the
-// per-request cost of the B build; pairs then alternate A/A and A/B, so slow drifts of
-// the machine fall on both kinds alike.
+// Run measures the pairs and returns them with the per-request cost of the
+// B build. Two probe phases size that cost: a first guess of SlowdownPct of
+// the A build's P99, then scaled by the P99 rise it actually caused, since
+// queueing makes P99 rise more than the cost itself. Pairs then alternate
+// A/A and A/B, so slow drifts of the machine fall on both kinds alike.
 func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
-	first, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseBefore, nil, true)
+	probeA, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseBefore, nil, true)
 	if err != nil {
 		return nil, 0, fmt.Errorf("probe phase: %w", err)
 	}
-	cost := time.Duration(first.Summary.P99Ms * opts.SlowdownPct / 100 * float64(time.Millisecond))
-	cost = max(cost.Round(10*time.Microsecond), 10*time.Microsecond)
-	fmt.Fprintf(opts.Log, "probe P99 %.3f ms: the B build adds %s per request (%s %s)\n", first.Summary.P99Ms, cost, opts.SlowdownFlag, cost)
+	guess := roundCost(time.Duration(probeA.Summary.P99Ms * opts.SlowdownPct / 100 * float64(time.Millisecond)))
+	probeB, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseAfter, []string{opts.SlowdownFlag, guess.String()}, false)
+	if err != nil {
+		return nil, 0, fmt.Errorf("probe phase: %w", err)
+	}
+	rise := 100 * (medianP99(probeB) - medianP99(probeA)) / medianP99(probeA)
+	cost := guess
+	if rise > 0 {
+		cost = roundCost(time.Duration(float64(guess) * opts.SlowdownPct / rise))
+	}
+	fmt.Fprintf(opts.Log, "probe: P99 %.3f ms; %s %s raised it %+.1f%%, so the B build adds %s per request\n",
+		medianP99(probeA), opts.SlowdownFlag, guess, rise, cost)
 	slowArgs := []string{opts.SlowdownFlag, cost.String()}
 
 	var pairs []Pair
@@ -63,6 +75,25 @@ func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 		}
 	}
 	return pairs, cost, nil
+}
+
+// roundCost rounds a per-request cost to 10 µs, at least 10 µs.
+func roundCost(d time.Duration) time.Duration {
+	return max(d.Round(10*time.Microsecond), 10*time.Microsecond)
+}
+
+// medianP99 is the median of a result's per-trial P99s, the figure the
+// verdict compares.
+func medianP99(r *result.Result) float64 {
+	values := make([]float64, 0, len(r.Trials))
+	for _, t := range r.Trials {
+		values = append(values, t.P99Ms)
+	}
+	if len(values) == 0 {
+		return r.Summary.P99Ms
+	}
+	sort.Float64s(values)
+	return values[len(values)/2]
 }
 
 // measure runs one phase with extra server flags; only the first phase

@@ -31,8 +31,8 @@ type Scores struct {
 	// A/B pairs called a regression.
 	FalseAlarmsVerdict, FalseAlarmsPlain int
 	DetectionsVerdict, DetectionsPlain   int
-	// MeanABChangePct is the mean P99 change of the A/B pairs: the size
-	// of the slowdown that was to be detected.
+	// MeanABChangePct is the mean change of the A/B pairs' median trial
+	// P99: the size of the slowdown that was to be detected.
 	MeanABChangePct float64
 	// WallRatio is the mean wall time of a phase over its measured time.
 	WallRatio float64
@@ -77,7 +77,7 @@ func Score(pairs []Pair, opts compare.Options) Scores {
 			s.ABPairs++
 			s.DetectionsVerdict += b2i(ours)
 			s.DetectionsPlain += b2i(plain)
-			abChange += 100 * (p.After.Summary.P99Ms - p.Before.Summary.P99Ms) / p.Before.Summary.P99Ms
+			abChange += 100 * (medianP99(p.After) - medianP99(p.Before)) / medianP99(p.Before)
 		}
 		wall += p.WallSec
 		measured += p.Before.Provenance.DurationSec + p.After.Provenance.DurationSec

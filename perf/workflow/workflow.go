@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -77,11 +78,41 @@ func NewEnv(base config.Config) (Env, error) {
 	}, nil
 }
 
-// withSignals returns a context cancelled on SIGINT or SIGTERM. Mage itself
-// cancels its context on SIGINT only; catching SIGTERM here too lets CI
-// stop a run and still get the partial result and a stopped server.
+// withSignals returns a context cancelled on SIGINT or SIGTERM, or when the
+// process that started this one exits. Mage itself cancels its context on
+// SIGINT only; catching SIGTERM here too lets CI stop a run and still get
+// the partial result and a stopped server.
 func withSignals(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	askForSignalOnParentExit()
+	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(ctx)
+	go watchParent(ctx, cancel)
+	return ctx, func() {
+		cancel()
+		stopSignals()
+	}
+}
+
+// parentPollInterval is how often watchParent checks for an orphaned run.
+const parentPollInterval = time.Second
+
+// watchParent cancels the run when this process is orphaned (its parent
+// pid changes), which happens when a runner above it is killed.
+func watchParent(ctx context.Context, cancel context.CancelFunc) {
+	parent := os.Getppid()
+	ticker := time.NewTicker(parentPollInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if os.Getppid() != parent {
+				cancel()
+				return
+			}
+		}
+	}
 }
 
 // Measure runs one phase of task and prints where the result went.
