@@ -17,7 +17,7 @@ type Perf mg.Namespace
 // Before measures the server before the task's change: build, start, load, save.
 //
 // It builds and starts the server, runs the scenario's deterministic load
-// (by default 1000 ops/s for 60 s in 5 trials, each after a restart and a
+// (by default 1000 ops/s for 60 s in 8 trials, each after a restart and a
 // warmup), stops the server and writes
 // tmp/m17_performance/<task>_before_<timestamp>.json with its side files.
 // Exit status: 0 done, 1 failed (a result marked incomplete may still be

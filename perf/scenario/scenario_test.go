@@ -34,7 +34,7 @@ func TestLoadDefaultScenario(t *testing.T) {
 		{"Seed", s.Seed, uint64(0xDEADBEEF)},
 		{"Rate", s.Rate, 1000.0},
 		{"Duration", s.Duration, 60 * time.Second},
-		{"Warmup", s.Warmup, 2 * time.Second},
+		{"Warmup", s.Warmup, time.Second},
 		{"Trials", s.Trials, 0},
 		{"Arrival", s.Arrival, ArrivalConstant},
 		{"RequestTimeout", s.RequestTimeout, 2 * time.Second},
