@@ -21,6 +21,9 @@ type Options struct {
 	// SlowdownPct is the P99 rise the A/B pairs should show; the slowdown
 	// flag is set to that share of the first A phase's P99.
 	SlowdownPct float64
+	// Cost, when positive, is the B build's per-request cost as given,
+	// and the probe that sizes it is skipped.
+	Cost time.Duration
 	// SlowdownFlag is the server flag that adds a fixed cost per request,
 	// such as the reference server's -spin.
 	SlowdownFlag string
@@ -34,22 +37,14 @@ type Options struct {
 // queueing makes P99 rise more than the cost itself. Pairs then alternate
 // A/A and A/B, so slow drifts of the machine fall on both kinds alike.
 func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
-	probeA, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseBefore, nil, true)
-	if err != nil {
-		return nil, 0, fmt.Errorf("probe phase: %w", err)
+	cost := opts.Cost
+	needBuild := cost > 0 // otherwise the probe builds the server
+	if cost <= 0 {
+		var err error
+		if cost, err = probeCost(ctx, opts); err != nil {
+			return nil, 0, err
+		}
 	}
-	guess := roundCost(time.Duration(probeA.Summary.P99Ms * opts.SlowdownPct / 100 * float64(time.Millisecond)))
-	probeB, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseAfter, []string{opts.SlowdownFlag, guess.String()}, false)
-	if err != nil {
-		return nil, 0, fmt.Errorf("probe phase: %w", err)
-	}
-	rise := 100 * (medianP99(probeB) - medianP99(probeA)) / medianP99(probeA)
-	cost := guess
-	if rise > 0 {
-		cost = roundCost(time.Duration(float64(guess) * opts.SlowdownPct / rise))
-	}
-	fmt.Fprintf(opts.Log, "probe: P99 %.3f ms; %s %s raised it %+.1f%%, so the B build adds %s per request\n",
-		medianP99(probeA), opts.SlowdownFlag, guess, rise, cost)
 	slowArgs := []string{opts.SlowdownFlag, cost.String()}
 
 	var pairs []Pair
@@ -60,7 +55,8 @@ func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 			if kind == KindAB {
 				afterArgs = slowArgs
 			}
-			before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, false)
+			before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, needBuild)
+			needBuild = false
 			if err != nil {
 				return pairs, cost, err
 			}
@@ -75,6 +71,27 @@ func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 		}
 	}
 	return pairs, cost, nil
+}
+
+// probeCost sizes the B build's per-request cost with two probe phases.
+func probeCost(ctx context.Context, opts Options) (time.Duration, error) {
+	probeA, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseBefore, nil, true)
+	if err != nil {
+		return 0, fmt.Errorf("probe phase: %w", err)
+	}
+	guess := roundCost(time.Duration(medianP99(probeA) * opts.SlowdownPct / 100 * float64(time.Millisecond)))
+	probeB, _, err := measure(ctx, opts.Phase, "cal-probe", result.PhaseAfter, []string{opts.SlowdownFlag, guess.String()}, false)
+	if err != nil {
+		return 0, fmt.Errorf("probe phase: %w", err)
+	}
+	rise := 100 * (medianP99(probeB) - medianP99(probeA)) / medianP99(probeA)
+	cost := guess
+	if rise > 0 {
+		cost = roundCost(time.Duration(float64(guess) * opts.SlowdownPct / rise))
+	}
+	fmt.Fprintf(opts.Log, "probe: P99 %.3f ms; %s %s raised it %+.1f%%, so the B build adds %s per request\n",
+		medianP99(probeA), opts.SlowdownFlag, guess, rise, cost)
+	return cost, nil
 }
 
 // roundCost rounds a per-request cost to 10 µs, at least 10 µs.

@@ -55,6 +55,10 @@ type Config struct {
 	// Pairs is the number of A/A and of A/B pairs perf:calibrate runs
 	// (PERF_PAIRS).
 	Pairs int
+	// CalibrationCost fixes the per-request cost of perf:calibrate's B
+	// build instead of sizing it with probe phases
+	// (PERF_CALIBRATION_COST, such as 120us).
+	CalibrationCost time.Duration
 	// TaskName titles the task's section in the log (PERF_TASK_NAME).
 	TaskName string
 

@@ -16,7 +16,7 @@ import (
 var EnvVars = []string{
 	"PERF_DURATION", "PERF_WARMUP", "PERF_RATE", "PERF_TRIALS", "PERF_SCENARIO", "PERF_ENDPOINT",
 	"PERF_RESULTS_DIR", "PERF_LOG", "PERF_STRICT", "PERF_ALLOW_INCOMPLETE",
-	"PERF_FORMAT", "PERF_PROFILE", "PERF_PAIRS", "PERF_PHASE", "PERF_TASK_NAME", "PERF_PORT",
+	"PERF_FORMAT", "PERF_PROFILE", "PERF_PAIRS", "PERF_CALIBRATION_COST", "PERF_PHASE", "PERF_TASK_NAME", "PERF_PORT",
 }
 
 // FromEnv applies the PERF_* environment overrides to c. Each invalid value
@@ -73,6 +73,13 @@ func FromLookup(c Config, lookup func(string) (string, bool)) (Config, error) {
 			return c, fmt.Errorf("PERF_PAIRS=%q is not a whole number from 1 to 1000; use a value such as 10", v)
 		}
 		c.Pairs = n
+	}
+	if v, ok := get("PERF_CALIBRATION_COST"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("PERF_CALIBRATION_COST=%q is not a positive duration; use a value such as 120us", v)
+		}
+		c.CalibrationCost = d
 	}
 	if v, ok := get("PERF_SCENARIO"); ok {
 		c.Scenario = v

@@ -55,6 +55,7 @@ func Calibrate(ctx context.Context, env Env) error {
 		},
 		Pairs:       cfg.Pairs,
 		SlowdownPct: calibrationSlowdown,
+		Cost:        cfg.CalibrationCost,
 		// A spin, unlike -delay's timer, adds an exact sub-millisecond cost.
 		SlowdownFlag: "-spin",
 		Log:          env.Stdout,
