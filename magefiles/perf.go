@@ -36,6 +36,8 @@ func (Perf) After(ctx context.Context, task string) error {
 
 // Compare prints the before/after table and verdict; exit 0 ok, 1 regression, 3 invalid.
 //
+// Exit 2 means invalid input (such as a bad task id).
+//
 // It takes the newest before and after results of the task, compares each
 // metric's per-trial medians with the Mann-Whitney U test and counts a
 // change as a regression only when it is beyond its threshold (P99 +5%,

@@ -49,6 +49,8 @@ func (v Verdict) ExitCode() int {
 
 // Options are the comparison settings besides the thresholds.
 type Options struct {
+	// Task names the task in messages when neither result is present.
+	Task       string
 	Thresholds config.Thresholds
 	// Strict turns host differences into an invalid comparison.
 	Strict bool

@@ -12,7 +12,10 @@ import (
 // at all (exit 3), or nil.
 func checkComparable(before, after *result.Result, opts Options) []string {
 	var reasons []string
-	task := "<task>"
+	task := opts.Task
+	if task == "" {
+		task = "<task>"
+	}
 	for _, r := range []*result.Result{before, after} {
 		if r != nil {
 			task = r.Task
@@ -92,6 +95,10 @@ func hostWarnings(before, after *result.Result) []string {
 	}
 	if before.Diagnostics != nil && after.Diagnostics != nil {
 		w = append(w, diag.HostWarnings(before.Diagnostics, after.Diagnostics, a.Cores)...)
+	}
+	if bs, as := before.Provenance.StartTime, after.Provenance.StartTime; !bs.IsZero() && !as.IsZero() && bs.After(as) {
+		w = append(w, fmt.Sprintf("the before result (%s) is newer than the after result (%s); if the change came in between, measure after again",
+			bs.Format("2006-01-02 15:04"), as.Format("2006-01-02 15:04")))
 	}
 	if before.Provenance.External != after.Provenance.External {
 		w = append(w, "one phase used an already running server (PERF_ENDPOINT) and the other a server started by the harness")

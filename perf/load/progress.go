@@ -79,7 +79,7 @@ func (p *progress) print(now time.Time, final bool) {
 	}
 	p.lastDone, p.lastAt = done, now
 
-	stats := fmt.Sprintf("%5.1fs/%.0fs  %6.0f ops/s  p99 %6.2fms  errors %d",
+	stats := fmt.Sprintf("%5.1fs/%.1fs  %6.0f ops/s  p99 %6.2fms  errors %d",
 		elapsed.Seconds(), total.Seconds(), rate, float64(p99)/float64(time.Millisecond), errs)
 	line := p.cfg.Label + "  " + stats + "\n"
 

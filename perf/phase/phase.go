@@ -179,6 +179,9 @@ func runAll(ctx context.Context, runners []*runner) error {
 // returns it with the number of trials to run.
 func LoadScenario(cfg config.Config) (*scenario.Scenario, int, error) {
 	sc, err := scenario.Load(cfg.Scenario)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, fmt.Errorf("scenario file %s not found; set PERF_SCENARIO (or Config.Scenario) to an existing file, such as scenarios/m17_baseline.toml", cfg.Scenario)
+	}
 	if err != nil {
 		return nil, 0, err
 	}
@@ -251,7 +254,7 @@ func newRunner(opts Options, sc *scenario.Scenario, trials int) *runner {
 func (r *runner) prepare(ctx context.Context) error {
 	if r.cfg.Endpoint == "" {
 		if err := server.CheckPort(r.cfg.Server.Port); err != nil {
-			return err
+			return fmt.Errorf("%w (PERF_PORT sets the port)", err)
 		}
 	}
 	r.start = time.Now()

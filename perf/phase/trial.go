@@ -52,6 +52,9 @@ func (r *runner) runTrial(ctx context.Context, index int, client *http.Client) (
 			return err
 		}
 		defer func() {
+			// Idle keep-alive connections would make the server's graceful
+			// shutdown wait for them and log a timeout on every stop.
+			client.CloseIdleConnections()
 			stopErr := r.stopServer(ctx, proc)
 			r.recordExit(proc)
 			if err == nil {

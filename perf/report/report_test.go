@@ -262,7 +262,7 @@ func TestTrailer(t *testing.T) {
 			name:     "not significant",
 			rep:      okReport(row("p99_ms", 8, true, false), row("throughput_ops_per_sec", 0, true, false)),
 			limitPct: 5,
-			want:     "Performance: P99 latency +8.0% ~, throughput +0.0% ~ (within 5% target)",
+			want:     "Performance: P99 latency +8.0% (not significant, p=0.00), throughput +0.0% (not significant, p=0.00) (within 5% target)",
 		},
 		{
 			name:     "other limit",
@@ -290,7 +290,7 @@ func TestTrailer(t *testing.T) {
 				Metrics: []compare.Metric{row("p99_ms", 20, true, true), row("throughput_ops_per_sec", -0.1, true, false)},
 			},
 			limitPct: 5,
-			want:     "Performance: P99 latency +20.0%, throughput -0.1% ~ (regression, target 5%)",
+			want:     "Performance: P99 latency +20.0%, throughput -0.1% (not significant, p=0.00) (regression, target 5%)",
 		},
 		{
 			name:     "invalid",
@@ -313,7 +313,7 @@ func TestTrailerFromCompare(t *testing.T) {
 
 	got := Trailer(rep, config.Default().Thresholds.P99IncreasePct)
 
-	if want := "Performance: P99 latency +2.0%, throughput +0.0% ~ (within 5% target)"; got != want {
+	if want := "Performance: P99 latency +2.0%, throughput +0.0% (not significant, p=1.00) (within 5% target)"; got != want {
 		t.Errorf("Trailer = %q, want %q", got, want)
 	}
 }

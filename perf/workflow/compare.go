@@ -59,7 +59,8 @@ func Compare(env Env, task string) error {
 	if cmp.ExitCode == compare.ExitOK {
 		return nil
 	}
-	return exitError(cmp.ExitCode, errors.New(report.VerdictLine(*verdictSource(cmp), false)))
+	// The verdict is printed above; the error only carries the status.
+	return exitError(cmp.ExitCode, fmt.Errorf("perf:compare %s: %s", task, verdictSource(cmp).Verdict))
 }
 
 // Build compares a task's results, and its after result with the
@@ -67,6 +68,7 @@ func Compare(env Env, task string) error {
 func Build(env Env, pair tasks.Pair) Comparison {
 	task := pair.Task
 	opts := compareOptions(env)
+	opts.Task = task
 	rep := compareSides(pair.Before, pair.After, opts)
 	rep.Task = task
 	cmp := Comparison{Task: task, Report: rep, Files: []string{pair.Before.Path, pair.After.Path}}
@@ -167,6 +169,9 @@ func writeText(w io.Writer, env Env, cmp Comparison) {
 		for _, p := range cmp.Plots {
 			fmt.Fprintln(w, "  "+p)
 		}
+	}
+	if cmp.Verdict == compare.VerdictInvalid {
+		return // nothing was compared: no log block or trailer to offer
 	}
 	if block, err := logBlock(env, cmp.Task); err == nil {
 		fmt.Fprintln(w)
