@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/m17/perfgate/perf/internal/testlock"
 	"net"
 	"os"
 	"os/exec"
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 	}
 	tempRoot = root
 
-	code := m.Run()
+	code := testlock.Main(m.Run)
 
 	left := waitLeftovers(leftoverGrace)
 	if len(left) > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/m17/perfgate/perf/internal/testlock"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +18,7 @@ import (
 // TestMain fails the run when a test leaves a started process registered,
 // then stops it, so a broken test cannot leak a server.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testlock.Main(m.Run)
 
 	registry.Lock()
 	leaked := len(registry.procs)

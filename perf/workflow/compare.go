@@ -59,8 +59,9 @@ func Compare(env Env, task string) error {
 	if cmp.ExitCode == compare.ExitOK {
 		return nil
 	}
-	// The verdict is printed above; the error only carries the status.
-	return exitError(cmp.ExitCode, fmt.Errorf("perf:compare %s: %s", task, verdictSource(cmp).Verdict))
+	// The error repeats the verdict line with its reasons, so a CI log that
+	// shows only the failing command's last line still says why.
+	return exitError(cmp.ExitCode, errors.New(report.VerdictLine(*verdictSource(cmp), false)))
 }
 
 // Build compares a task's results, and its after result with the

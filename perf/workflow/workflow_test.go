@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/m17/perfgate/perf/internal/testlock"
 	"net"
 	"os"
 	"os/exec"
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build refserver: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := testlock.Main(m.Run)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -67,8 +68,8 @@ func testEnv(t *testing.T, resultsDir string, serverFlags ...string) (Env, *byte
 	cfg.Server.Port = port
 	cfg.Scenario = filepath.Join(repoRoot(), "scenarios", "m17_baseline.toml")
 	cfg.ResultsDir = resultsDir
-	cfg.Duration = 10 * time.Second
-	cfg.Trials = 5
+	cfg.Duration = 12 * time.Second
+	cfg.Trials = 8
 	cfg.Rate = 500
 	cfg.Warmup, cfg.WarmupSet = 300*time.Millisecond, true
 
