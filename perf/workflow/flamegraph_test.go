@@ -11,8 +11,11 @@ import (
 func TestFlamegraphProfilesReferenceServer(t *testing.T) {
 	dir := t.TempDir()
 	env, out := testEnv(t, dir)
-	env.Config.Duration = 2 * time.Second
+	// Enough samples that the server's own handlers show up: at 1000
+	// ops/s the reference server spends about a third of a core.
+	env.Config.Duration = 4 * time.Second
 	env.Config.Trials = 2
+	env.Config.Rate = 1000
 	env.Config.Phase = "before"
 
 	if err := Flamegraph(context.Background(), env, "prof"); err != nil {
