@@ -81,7 +81,7 @@ func (Perf) Verify(ctx context.Context, task string) error {
 //
 // It runs PERF_PAIRS (default 10) A/A pairs of the reference server and as
 // many A/B pairs where the after build burns a fixed CPU time per request (-spin) that raises P99 by
-// about 10%, with 10 s phases unless PERF_DURATION says otherwise, and
+// about 10%, with 10 s phases unless PERF_DURATION sets another duration, and
 // prints a Markdown table of how often the noise-aware verdict and the
 // plain single-run 5% rule raised an alarm. docs/benchmarks.md records its
 // output.

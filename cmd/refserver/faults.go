@@ -42,7 +42,7 @@ func (s *server) api(endpoint string, h http.HandlerFunc) http.Handler {
 
 		if s.cfg.Spin > 0 {
 			// A busy loop adds an exact sub-millisecond cost, as a slower
-			// code path would; a timer that short overshoots by up to a
+			// code path would. A timer that short overshoots by up to a
 			// millisecond on Linux.
 			for start := time.Now(); time.Since(start) < s.cfg.Spin; {
 			}

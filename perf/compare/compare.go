@@ -7,7 +7,7 @@
 // interval, and the two sides are compared with the Mann-Whitney U test of
 // golang.org/x/perf/benchmath, as benchstat does. A change counts as a
 // regression only when it is beyond its threshold and significant at
-// alpha; a large change that the trials cannot tell from noise is reported
+// alpha. A large change that the trials cannot tell from noise is reported
 // as "~" with its p-value.
 package compare
 

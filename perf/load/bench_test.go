@@ -50,11 +50,6 @@ func startSink(b *testing.B) string {
 	return ""
 }
 
-func cpuTime() time.Duration {
-	user, sys := cpuTimes()
-	return user + sys
-}
-
 // cpuTimes returns this process's user and system CPU time.
 func cpuTimes() (user, sys time.Duration) {
 	var ru syscall.Rusage

@@ -5,7 +5,7 @@
 // that time. When the server stalls, requests queue in the client and their
 // waiting time counts, so the stall shows in the percentiles instead of
 // hiding behind a client that waits (coordinated omission). The number of
-// requests in flight is bounded; a request that cannot be handed to a
+// requests in flight is bounded. A request that cannot be handed to a
 // sender on time is counted as late, and one whose turn never comes before
 // the window closes is counted as unsent.
 package load
@@ -162,7 +162,7 @@ func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *rec
 // workerPool runs requests on up to max goroutines. Workers start on
 // demand, so a fast server is served by a few hot goroutines (and
 // connections) instead of max cold ones, which keeps the generator's own
-// CPU low; a slow server gets up to max requests in flight.
+// CPU low. A slow server still gets up to max requests in flight.
 type workerPool struct {
 	jobs    chan job
 	max     int

@@ -50,7 +50,7 @@ func itoa(n int) string {
 	return strconv.Itoa(n)
 }
 
-// stallingServer answers at once except during a stall of stall every
+// stallingServer responds at once except during a stall of stall every
 // period, measured from its creation: requests arriving then wait until
 // the stall ends, like a server paused by a long GC or a lock.
 func stallingServer(t *testing.T, period, stall time.Duration) *httptest.Server {

@@ -212,8 +212,8 @@ func TrialCount(fromScenario, fromEnv int, duration time.Duration) int {
 		return fromScenario
 	}
 	n := DefaultTrials
-	if most := int(duration / minTrialMeasure); most < n {
-		n = max(most, 1)
+	if maxTrials := int(duration / minTrialMeasure); maxTrials < n {
+		n = max(maxTrials, 1)
 	}
 	return n
 }

@@ -172,9 +172,9 @@ func Trailer(rep compare.Report, p99LimitPct float64) string {
 	return fmt.Sprintf("Performance: P99 latency %s, throughput %s (%s)", trailerChange(p99), trailerChange(tput), status)
 }
 
-// trailerChange shows the measured change, and for a change the test did
-// not find significant, says so with its p-value: a "+15.7%" next to
-// "within target" would otherwise read as a contradiction in the history.
+// trailerChange shows the measured change. A change the test did not find
+// significant is marked so, with its p-value, because a bare "+15.7%" next
+// to "within target" would read as a contradiction in the history.
 func trailerChange(m compare.Metric) string {
 	s := formatPct(m.ChangePct)
 	if m.Tested && !m.Significant {

@@ -17,7 +17,7 @@ import (
 )
 
 // tinyServer is a server with a health check and one endpoint; version 2
-// answers after a short sleep, so the two commits differ.
+// responds after a short sleep, so the two commits differ.
 const tinyServer = `package main
 
 import (

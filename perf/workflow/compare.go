@@ -60,7 +60,7 @@ func Compare(env Env, task string) error {
 		return nil
 	}
 	// The error repeats the verdict line with its reasons, so a CI log that
-	// shows only the failing command's last line still says why.
+	// shows only the failing command's last line still gives the reason.
 	return exitError(cmp.ExitCode, errors.New(report.VerdictLine(*verdictSource(cmp), false)))
 }
 

@@ -80,8 +80,8 @@ func NewEnv(base config.Config) (Env, error) {
 
 // withSignals returns a context cancelled on SIGINT or SIGTERM, or when the
 // process that started this one exits. Mage itself cancels its context on
-// SIGINT only; catching SIGTERM here too lets CI stop a run and still get
-// the partial result and a stopped server.
+// SIGINT only, so catching SIGTERM here too lets CI stop a run and still
+// get the partial result and a stopped server.
 func withSignals(ctx context.Context) (context.Context, context.CancelFunc) {
 	askForSignalOnParentExit()
 	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -1,4 +1,4 @@
-// Command sink is an HTTP server that reads each request and answers at
+// Command sink is an HTTP server that reads each request and responds at
 // once with the status a scenario expects, so a benchmark can measure the
 // load generator's own cost in a separate process.
 package main
