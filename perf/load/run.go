@@ -121,21 +121,16 @@ func Run(ctx context.Context, cfg Config) (*Recording, error) {
 // schedule hands each request to a worker at its intended time until end.
 func schedule(ctx context.Context, cfg Config, stream *scenario.Stream, rec *recorder, pool *workerPool, start, end time.Time) {
 	pacer := NewPacer(cfg.Scenario.Arrival, cfg.Scenario.Rate, cfg.Scenario.Seed)
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
+	sleeper := newSleeper(ctx)
+	defer sleeper.close()
 
 	for {
 		intended := start.Add(pacer.Next())
 		if !intended.Before(end) {
 			return
 		}
-		if wait := time.Until(intended); wait > 0 {
-			timer.Reset(wait)
-			select {
-			case <-ctx.Done():
-				return
-			case <-timer.C:
-			}
+		if wait := time.Until(intended); wait > 0 && !sleeper.sleep(wait) {
+			return
 		}
 
 		j := job{req: stream.Next(), intended: intended}
