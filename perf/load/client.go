@@ -1,66 +1,26 @@
 package load
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/m17/perfgate/perf/scenario"
+	"github.com/m17/perfgate/perf/wire"
 )
 
-// maxResponseBytes bounds how much of a response body is read; the load
-// test needs only the status, and draining lets the connection be reused.
-const maxResponseBytes = 1 << 20
-
-// NewClient returns an HTTP client tuned for a load test: connections are
-// kept alive and reused up to maxInFlight at once, and nothing is
-// compressed, so the client spends little CPU per request.
-func NewClient(maxInFlight int) *http.Client {
-	transport := &http.Transport{
-		Proxy:               nil, // never route load through a proxy from the environment
-		DialContext:         (&net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        maxInFlight,
-		MaxIdleConnsPerHost: maxInFlight,
-		MaxConnsPerHost:     maxInFlight,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-		// A write buffer larger than a typical request (about 6 KiB with a
-		// 768-float embedding) sends header and body in one write system
-		// call instead of two or three.
-		WriteBufferSize: 64 << 10,
-	}
-	return &http.Client{Transport: transport}
+// NewClient returns the HTTP client for the server at baseURL. It keeps up
+// to maxInFlight idle connections, as many as a run has requests in flight.
+func NewClient(baseURL string, maxInFlight int) (*wire.Client, error) {
+	return wire.New(baseURL, wire.Options{MaxIdle: maxInFlight})
 }
 
 // send performs one request and returns the response status, or 0 and the
 // error when there is no response.
-func send(ctx context.Context, client *http.Client, baseURL string, req *scenario.Request, timeout time.Duration) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	var body io.Reader
-	if len(req.Body) > 0 {
-		body = bytes.NewReader(req.Body)
-	}
-	httpReq, err := http.NewRequestWithContext(ctx, req.Method, baseURL+req.Path, body)
-	if err != nil {
-		return 0, err
-	}
-	if body != nil {
-		httpReq.Header.Set("Content-Type", "application/json")
-	}
-
-	resp, err := client.Do(httpReq)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBytes))
-	resp.Body.Close()
-	return resp.StatusCode, nil
+func send(ctx context.Context, client *wire.Client, req *scenario.Request, timeout time.Duration) (int, error) {
+	return client.Do(ctx, req.Method, req.Path, req.Body, timeout)
 }
 
 // classify maps a response status or transport error to an outcome.

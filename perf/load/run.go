@@ -15,11 +15,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/m17/perfgate/perf/scenario"
+	"github.com/m17/perfgate/perf/wire"
 )
 
 // LateThreshold is how far behind its intended time a request may be sent
@@ -31,7 +31,8 @@ const LateThreshold = 5 * time.Millisecond
 // Config describes one trial.
 type Config struct {
 	Scenario *scenario.Scenario
-	// BaseURL is the server's address, such as http://127.0.0.1:7432.
+	// BaseURL is the server's address, such as http://127.0.0.1:7432. It
+	// is used when Client is nil.
 	BaseURL string
 	// Warmup runs before Measure; its requests are sent but not recorded.
 	Warmup  time.Duration
@@ -39,7 +40,7 @@ type Config struct {
 	// UseFallback names the operations whose fallback is sent in their
 	// place, as found by Preflight.
 	UseFallback map[string]bool
-	Client      *http.Client
+	Client      *wire.Client
 	// Stream is the request stream to continue after Preload; nil starts
 	// a new one.
 	Stream *scenario.Stream
@@ -72,7 +73,11 @@ func Run(ctx context.Context, cfg Config) (*Recording, error) {
 	}
 	client := cfg.Client
 	if client == nil {
-		client = NewClient(sc.MaxInFlight)
+		var err error
+		if client, err = NewClient(cfg.BaseURL, sc.MaxInFlight); err != nil {
+			return nil, err
+		}
+		defer client.CloseIdleConnections()
 	}
 
 	runCtx, cancelRun := context.WithCancel(ctx)
@@ -210,7 +215,7 @@ func drainRemaining(p Pacer, stream *scenario.Stream, start, end time.Time) int6
 
 // perform sends one request, switching to the fallback when the operation
 // is known to lack support or the server responds with 404/501.
-func perform(ctx context.Context, client *http.Client, cfg Config, j job, opIndex map[string]int) observation {
+func perform(ctx context.Context, client *wire.Client, cfg Config, j job, opIndex map[string]int) observation {
 	req := &j.req
 	o := observation{op: opIndex[req.Op], intended: j.intended}
 	timeout := cfg.Scenario.RequestTimeout
@@ -222,11 +227,11 @@ func perform(ctx context.Context, client *http.Client, cfg Config, j job, opInde
 		req = req.Fallback
 	}
 
-	status, err := send(ctx, client, cfg.BaseURL, req, timeout)
+	status, err := send(ctx, client, req, timeout)
 	if err == nil && !o.fallback && req.Fallback != nil && needsFallback(status) {
 		o.fallback = true
 		req = req.Fallback
-		status, err = send(ctx, client, cfg.BaseURL, req, timeout)
+		status, err = send(ctx, client, req, timeout)
 	}
 
 	o.done = time.Now()
@@ -238,12 +243,12 @@ func perform(ctx context.Context, client *http.Client, cfg Config, j job, opInde
 // fallback. An operation whose response status is not the expected one
 // stops the run before any load is offered, unless it is 404/501 and the
 // operation has a fallback.
-func Preflight(ctx context.Context, sc *scenario.Scenario, client *http.Client, baseURL string) (map[string]bool, error) {
+func Preflight(ctx context.Context, sc *scenario.Scenario, client *wire.Client) (map[string]bool, error) {
 	useFallback := map[string]bool{}
 	for _, req := range scenario.Preflight(sc) {
-		status, err := send(ctx, client, baseURL, &req, sc.RequestTimeout)
+		status, err := send(ctx, client, &req, sc.RequestTimeout)
 		if err != nil {
-			return nil, fmt.Errorf("preflight %s %s %s: %w; check that the server is running at %s", req.Op, req.Method, req.Path, err, baseURL)
+			return nil, fmt.Errorf("preflight %s %s %s: %w; check that the server is running at %s", req.Op, req.Method, req.Path, err, client.URL())
 		}
 		if status == req.ExpectStatus {
 			continue
@@ -264,7 +269,7 @@ const preloadWorkers = 8
 // Preload sends the scenario's preload requests as fast as the server takes
 // them, before the timed run. Any failure stops the run, because a
 // half-filled store would change what is measured.
-func Preload(ctx context.Context, sc *scenario.Scenario, stream *scenario.Stream, client *http.Client, baseURL string) error {
+func Preload(ctx context.Context, sc *scenario.Scenario, stream *scenario.Stream, client *wire.Client) error {
 	reqs := make(chan scenario.Request)
 	errs := make(chan error, preloadWorkers)
 	var wg sync.WaitGroup
@@ -276,7 +281,7 @@ func Preload(ctx context.Context, sc *scenario.Scenario, stream *scenario.Stream
 		go func() {
 			defer wg.Done()
 			for req := range reqs {
-				status, err := send(ctx, client, baseURL, &req, sc.RequestTimeout)
+				status, err := send(ctx, client, &req, sc.RequestTimeout)
 				if err == nil && status != req.ExpectStatus {
 					err = fmt.Errorf("responded with status %d, expected %d", status, req.ExpectStatus)
 				}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/m17/perfgate/perf/scenario"
+	"github.com/m17/perfgate/perf/wire"
 )
 
 // testScenario returns a scenario with one GET operation (and optionally a
@@ -256,8 +257,8 @@ fallback = "recall"
 	}))
 	t.Cleanup(srv.Close)
 
-	client := NewClient(sc.MaxInFlight)
-	use, err := Preflight(context.Background(), sc, client, srv.URL)
+	client := testClient(t, srv.URL, sc)
+	use, err := Preflight(context.Background(), sc, client)
 	if err != nil {
 		t.Fatalf("Preflight: %v", err)
 	}
@@ -287,7 +288,7 @@ func TestPreflightRejectsMissingOperation(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(status)
 		}))
-		_, err := Preflight(context.Background(), sc, NewClient(4), srv.URL)
+		_, err := Preflight(context.Background(), sc, testClient(t, srv.URL, sc))
 		srv.Close()
 		if err == nil {
 			t.Fatalf("status %d: Preflight succeeded, want an error", status)
@@ -341,4 +342,14 @@ func TestRunWarmupExcluded(t *testing.T) {
 	if rec.Stats.Requests > 201 || rec.Stats.Requests < 195 {
 		t.Errorf("recorded %d requests, want about 200 (warmup excluded)", rec.Stats.Requests)
 	}
+}
+
+func testClient(t *testing.T, baseURL string, sc *scenario.Scenario) *wire.Client {
+	t.Helper()
+	client, err := NewClient(baseURL, sc.MaxInFlight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.CloseIdleConnections)
+	return client
 }

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,6 +27,7 @@ import (
 	"github.com/m17/perfgate/perf/result"
 	"github.com/m17/perfgate/perf/scenario"
 	"github.com/m17/perfgate/perf/server"
+	"github.com/m17/perfgate/perf/wire"
 )
 
 // DefaultTrials is the number of trials a phase is split into when neither
@@ -137,9 +137,11 @@ func RunInterleaved(ctx context.Context, phases ...Options) ([]*Outcome, error) 
 
 // opsPerClientProc is the offered load one processor of the load generator
 // is given. Fewer processors than cores cut the Go scheduler's idle
-// spinning: at 1000 ops/s the generator used about 0.12 of a core with
-// one processor and about 0.2 with two (BenchmarkLoadGenerator1000 on a
-// 2-core VM), and it leaves the other cores to the server.
+// spinning: at 1000 ops/s the generator used about 0.06 of a core with
+// one processor and about 0.09 with two, and one processor kept 10000
+// ops/s on time with 0.46 of a core (BenchmarkLoadGenerator1000 on a
+// 2-core VM, docs/benchmarks.md). One processor also leaves the other
+// cores to the server.
 const opsPerClientProc = 5000
 
 // clientProcs returns how many processors the load generator needs for the
@@ -230,7 +232,7 @@ type runner struct {
 
 	loadLog   *os.File
 	serverLog string
-	client    *http.Client
+	client    *wire.Client
 
 	recordings []*load.Recording
 	trialStart []time.Time

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/m17/perfgate/perf/result"
 	"github.com/m17/perfgate/perf/scenario"
 	"github.com/m17/perfgate/perf/server"
+	"github.com/m17/perfgate/perf/wire"
 )
 
 // errServerExited is the cancellation cause when the server dies mid-run.
@@ -21,7 +21,12 @@ var errServerExited = errors.New("server exited during the run")
 // result is incomplete. It returns ErrInterrupted on Ctrl-C or SIGTERM.
 func (r *runner) runTrialStep(ctx context.Context, i int) error {
 	if r.client == nil {
-		r.client = load.NewClient(r.sc.MaxInFlight)
+		client, err := load.NewClient(r.cfg.BaseURL(), r.sc.MaxInFlight)
+		if err != nil {
+			r.incomplete = err.Error()
+			return err
+		}
+		r.client = client
 	}
 	err := r.runTrial(ctx, i, r.client)
 	if err == nil {
@@ -38,9 +43,8 @@ func (r *runner) runTrialStep(ctx context.Context, i int) error {
 
 // runTrial starts the server (unless one is already running), checks each
 // operation, preloads, offers the load and stops the server.
-func (r *runner) runTrial(ctx context.Context, index int, client *http.Client) (err error) {
+func (r *runner) runTrial(ctx context.Context, index int, client *wire.Client) (err error) {
 	label := fmt.Sprintf("%s %d/%d", r.opts.Phase, index+1, r.trials)
-	baseURL := r.cfg.BaseURL()
 
 	trialCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -64,7 +68,7 @@ func (r *runner) runTrial(ctx context.Context, index int, client *http.Client) (
 		go watchCrash(trialCtx, proc, cancel)
 	}
 
-	useFallback, err := load.Preflight(trialCtx, r.sc, client, baseURL)
+	useFallback, err := load.Preflight(trialCtx, r.sc, client)
 	if err != nil {
 		return r.trialError(trialCtx, err)
 	}
@@ -75,7 +79,7 @@ func (r *runner) runTrial(ctx context.Context, index int, client *http.Client) (
 	}
 
 	stream := scenario.NewStream(r.sc)
-	if err := load.Preload(trialCtx, r.sc, stream, client, baseURL); err != nil {
+	if err := load.Preload(trialCtx, r.sc, stream, client); err != nil {
 		return r.trialError(trialCtx, err)
 	}
 
@@ -83,7 +87,6 @@ func (r *runner) runTrial(ctx context.Context, index int, client *http.Client) (
 	r.trialStart = append(r.trialStart, time.Now())
 	rec, err := load.Run(trialCtx, load.Config{
 		Scenario:    r.sc,
-		BaseURL:     baseURL,
 		Warmup:      r.sc.Warmup,
 		Measure:     r.measurePerTrial(),
 		UseFallback: useFallback,
