@@ -101,11 +101,7 @@ func TestDoReadsChunkedResponse(t *testing.T) {
 	})
 	c := newClient(t, srv.URL, Options{})
 
-	for i := range 3 {
-		if status, err := c.Do(context.Background(), "GET", "/", nil, time.Second); err != nil || status != 200 {
-			t.Fatalf("request %d: status %d, error %v", i, status, err)
-		}
-	}
+	doRequests(t, c, 3, "GET", nil, time.Second, http.StatusOK)
 	if n := srv.conns.Load(); n != 1 {
 		t.Errorf("server accepted %d connections, want 1: a chunked body should leave the connection reusable", n)
 	}
@@ -117,11 +113,7 @@ func TestDoHonoursConnectionClose(t *testing.T) {
 	})
 	c := newClient(t, srv.URL, Options{})
 
-	for i := range 3 {
-		if status, err := c.Do(context.Background(), "GET", "/", nil, time.Second); err != nil || status != 200 {
-			t.Fatalf("request %d: status %d, error %v", i, status, err)
-		}
-	}
+	doRequests(t, c, 3, "GET", nil, time.Second, http.StatusOK)
 	if n := srv.conns.Load(); n != 3 {
 		t.Errorf("server accepted %d connections, want 3 (one per request)", n)
 	}
@@ -138,11 +130,7 @@ func TestDoDropsOversizeBody(t *testing.T) {
 	})
 	c := newClient(t, srv.URL, Options{})
 
-	for i := range 2 {
-		if status, err := c.Do(context.Background(), "GET", "/", nil, 5*time.Second); err != nil || status != 200 {
-			t.Fatalf("request %d: status %d, error %v", i, status, err)
-		}
-	}
+	doRequests(t, c, 2, "GET", nil, 5*time.Second, http.StatusOK)
 	if n := srv.conns.Load(); n != 2 {
 		t.Errorf("server accepted %d connections, want 2: a body above the bound should close its connection", n)
 	}
@@ -154,11 +142,7 @@ func TestDoHeadResponseHasNoBody(t *testing.T) {
 	})
 	c := newClient(t, srv.URL, Options{})
 
-	for i := range 2 {
-		if status, err := c.Do(context.Background(), "HEAD", "/", nil, time.Second); err != nil || status != 200 {
-			t.Fatalf("request %d: status %d, error %v", i, status, err)
-		}
-	}
+	doRequests(t, c, 2, "HEAD", nil, time.Second, http.StatusOK)
 	if n := srv.conns.Load(); n != 1 {
 		t.Errorf("server accepted %d connections, want 1", n)
 	}
@@ -275,11 +259,7 @@ func TestDoOverTLS(t *testing.T) {
 	tlsConfig := srv.Client().Transport.(*http.Transport).TLSClientConfig
 	c := newClient(t, srv.URL, Options{TLSConfig: tlsConfig})
 
-	for i := range 2 {
-		if status, err := c.Do(context.Background(), "POST", "/", []byte("{}"), 2*time.Second); err != nil || status != http.StatusAccepted {
-			t.Fatalf("request %d: status %d, error %v", i, status, err)
-		}
-	}
+	doRequests(t, c, 2, "POST", []byte("{}"), 2*time.Second, http.StatusAccepted)
 }
 
 func TestDoConcurrent(t *testing.T) {
@@ -317,6 +297,21 @@ func TestNewRejectsInvalidURL(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), raw) {
 			t.Errorf("New(%q) error %q does not name the URL", raw, err)
+		}
+	}
+}
+
+// doRequests sends n requests one after another and fails the test on an
+// error or a status other than wantStatus.
+func doRequests(t *testing.T, c *Client, n int, method string, body []byte, timeout time.Duration, wantStatus int) {
+	t.Helper()
+	for i := range n {
+		status, err := c.Do(context.Background(), method, "/", body, timeout)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if status != wantStatus {
+			t.Fatalf("request %d: status %d, want %d", i, status, wantStatus)
 		}
 	}
 }
