@@ -59,6 +59,10 @@ func checkComparable(before, after *result.Result, opts Options) []string {
 		reasons = append(reasons, fmt.Sprintf("different load: before %.0f ops/s for %.0fs in %d trials, after %.0f ops/s for %.0fs in %d trials; unset PERF_RATE/PERF_DURATION/PERF_TRIALS or set them alike for both phases",
 			b.RateOpsPerSec, b.DurationSec, b.TrialCount, a.RateOpsPerSec, a.DurationSec, a.TrialCount))
 	}
+	if b.LoadGeneratorVersion != a.LoadGeneratorVersion {
+		reasons = append(reasons, fmt.Sprintf("different load generator versions: before %d, after %d; the generator's own timing differs between them, so measure both phases with one version (go tool mage perf:verify %s reruns both)",
+			b.LoadGeneratorVersion, a.LoadGeneratorVersion, task))
+	}
 	// A run that stopped early drew only part of the request stream, so
 	// its digest cannot match that of a whole run. The scenario hash, seed
 	// and load checked above still fix which requests both sides drew.

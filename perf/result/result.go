@@ -73,6 +73,10 @@ type Provenance struct {
 	TrialCount     int     `json:"trial_count"`
 	Arrival        string  `json:"arrival"`
 
+	// LoadGeneratorVersion is load.Version of the generator that measured
+	// the result. Results written before it was recorded read 0.
+	LoadGeneratorVersion int `json:"load_generator_version"`
+
 	GitCommit string `json:"git_commit"`
 	GitDirty  bool   `json:"git_dirty"`
 
