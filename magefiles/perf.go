@@ -83,8 +83,9 @@ func (Perf) Verify(ctx context.Context, task string) error {
 // many A/B pairs where the after build burns a fixed CPU time per request (-spin) that raises P99 by
 // about 10%, with 10 s phases unless PERF_DURATION sets another duration, and
 // prints a Markdown table of how often the noise-aware verdict and the
-// plain single-run 5% rule raised an alarm. docs/benchmarks.md records its
-// output.
+// plain single-run 5% rule raised an alarm. PERF_CALIBRATION_INTERLEAVE=1
+// alternates each pair's trials A, B, A, B, as perf:verify does.
+// docs/benchmarks.md records its output.
 func (Perf) Calibrate(ctx context.Context) error {
 	env, err := workflow.NewEnv(perfConfig())
 	if err != nil {

@@ -27,6 +27,9 @@ type Options struct {
 	// SlowdownFlag is the server flag that adds a fixed cost per request,
 	// such as the reference server's -spin.
 	SlowdownFlag string
+	// Interleave runs each pair's two phases trial by trial in turn (A, B,
+	// A, B), as perf:verify does, instead of one after the other.
+	Interleave bool
 	// Log receives a line per finished pair.
 	Log io.Writer
 }
@@ -55,16 +58,12 @@ func Run(ctx context.Context, opts Options) ([]Pair, time.Duration, error) {
 			if kind == KindAB {
 				afterArgs = slowArgs
 			}
-			before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, needBuild)
+			before, after, wall, err := measurePair(ctx, opts, task, afterArgs, needBuild)
 			needBuild = false
 			if err != nil {
 				return pairs, cost, err
 			}
-			after, wallA, err := measure(ctx, opts.Phase, task, result.PhaseAfter, afterArgs, false)
-			if err != nil {
-				return pairs, cost, err
-			}
-			p := Pair{Kind: kind, Before: before, After: after, WallSec: (wallB + wallA).Seconds()}
+			p := Pair{Kind: kind, Before: before, After: after, WallSec: wall.Seconds()}
 			pairs = append(pairs, p)
 			fmt.Fprintf(opts.Log, "%s %s: P99 %.3f → %.3f ms (%+.1f%%)\n", task, kind, before.Summary.P99Ms, after.Summary.P99Ms,
 				100*(after.Summary.P99Ms-before.Summary.P99Ms)/math.Max(before.Summary.P99Ms, 1e-9))
@@ -113,9 +112,45 @@ func medianP99(r *result.Result) float64 {
 	return values[len(values)/2]
 }
 
-// measure runs one phase with extra server flags; only the first phase
-// builds the server, the others reuse its binary.
+// measurePair runs a pair's before phase with the server's own flags and
+// its after phase with afterArgs added, in turn or interleaved.
+func measurePair(ctx context.Context, opts Options, task string, afterArgs []string, build bool) (before, after *result.Result, wall time.Duration, err error) {
+	if !opts.Interleave {
+		before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, build)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		after, wallA, err := measure(ctx, opts.Phase, task, result.PhaseAfter, afterArgs, false)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		return before, after, wallB + wallA, nil
+	}
+
+	began := time.Now()
+	outs, err := phase.RunInterleaved(ctx,
+		phaseOptions(opts.Phase, task, result.PhaseBefore, nil, build),
+		phaseOptions(opts.Phase, task, result.PhaseAfter, afterArgs, false))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return outs[0].Result, outs[1].Result, time.Since(began), nil
+}
+
+// measure runs one phase with extra server flags.
 func measure(ctx context.Context, base phase.Options, task, phaseName string, extraArgs []string, build bool) (*result.Result, time.Duration, error) {
+	began := time.Now()
+	out, err := phase.Run(ctx, phaseOptions(base, task, phaseName, extraArgs, build))
+	if err != nil {
+		return nil, 0, err
+	}
+	return out.Result, time.Since(began), nil
+}
+
+// phaseOptions returns base for one phase with extra server flags. Only
+// the first phase of a calibration builds the server, and the others reuse
+// its binary.
+func phaseOptions(base phase.Options, task, phaseName string, extraArgs []string, build bool) phase.Options {
 	o := base
 	o.Task = task
 	o.Phase = phaseName
@@ -123,12 +158,7 @@ func measure(ctx context.Context, base phase.Options, task, phaseName string, ex
 	if !build {
 		o.Config.Server.BuildCmd = nil
 	}
-	began := time.Now()
-	out, err := phase.Run(ctx, o)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out.Result, time.Since(began), nil
+	return o
 }
 
 // WriteReport prints the scores as a Markdown table.

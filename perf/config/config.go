@@ -59,6 +59,10 @@ type Config struct {
 	// build instead of sizing it with probe phases
 	// (PERF_CALIBRATION_COST, such as 120us).
 	CalibrationCost time.Duration
+	// CalibrationInterleave measures each calibration pair's two phases
+	// trial by trial in turn, as perf:verify does, instead of one after
+	// the other (PERF_CALIBRATION_INTERLEAVE=1).
+	CalibrationInterleave bool
 	// TaskName titles the task's section in the log (PERF_TASK_NAME).
 	TaskName string
 

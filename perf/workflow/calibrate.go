@@ -46,7 +46,11 @@ func Calibrate(ctx context.Context, env Env) error {
 	defer stop()
 	defer server.StopAll()
 
-	fmt.Fprintf(env.Stdout, "Calibrating: %d A/A and %d A/B pairs of %s phases, results in %s\n", cfg.Pairs, cfg.Pairs, cfg.Duration, cfg.ResultsDir)
+	order := "one after the other"
+	if cfg.CalibrationInterleave {
+		order = "interleaved trial by trial"
+	}
+	fmt.Fprintf(env.Stdout, "Calibrating: %d A/A and %d A/B pairs of %s phases, %s, results in %s\n", cfg.Pairs, cfg.Pairs, cfg.Duration, order, cfg.ResultsDir)
 	pairs, cost, err := calibrate.Run(ctx, calibrate.Options{
 		Phase: phase.Options{
 			Config:  cfg,
@@ -58,6 +62,7 @@ func Calibrate(ctx context.Context, env Env) error {
 		Cost:        cfg.CalibrationCost,
 		// A spin, unlike -delay's timer, adds an exact sub-millisecond cost.
 		SlowdownFlag: "-spin",
+		Interleave:   cfg.CalibrationInterleave,
 		Log:          env.Stdout,
 	})
 	if errors.Is(err, phase.ErrInterrupted) {
