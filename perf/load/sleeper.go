@@ -13,10 +13,10 @@ type sleeper interface {
 	close()
 }
 
-// timerSleeper waits on a runtime timer. When the process is idle the
+// timerSleeper waits on a runtime timer. When the process is idle, the
 // runtime waits for its timers in epoll_wait, whose timeout is in whole
-// milliseconds on Linux (Go 1.26), so a wake-up can come up to about 1 ms
-// late; the Linux build uses timerfdSleeper instead.
+// milliseconds on Linux (Go 1.26). A wake-up can then come up to about
+// 1 ms late, so the Linux build uses timerfdSleeper instead.
 type timerSleeper struct {
 	ctx   context.Context
 	timer *time.Timer

@@ -37,7 +37,7 @@ func (c *Client) dial(ctx context.Context, deadline time.Time) (*conn, error) {
 		nc.SetDeadline(deadline)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			nc.Close()
-			return nil, fmt.Errorf("TLS handshake with %s: %w", c.addr, err)
+			return nil, fmt.Errorf("TLS handshake with %s failed: %w", c.addr, err)
 		}
 		cn.nc = tc
 	} else if sc, ok := nc.(syscall.Conn); ok {

@@ -6,10 +6,10 @@ import (
 )
 
 // readRaw and writeRaw are read(2) and write(2) on a non-blocking socket.
-// They never block, so they go without the runtime's system call
-// bookkeeping (syscall.RawSyscall), which on an idle process wakes the
-// sysmon thread on every call. EINTR is retried because a caller that sees
-// it would wait for readiness that has already come.
+// A non-blocking call returns at once, so it can skip the runtime's system
+// call bookkeeping (syscall.RawSyscall). That bookkeeping wakes the sysmon
+// thread whenever the process was idle. EINTR is retried because a caller
+// that sees it would wait for readiness that has already come.
 
 func readRaw(fd uintptr, p []byte) (int, syscall.Errno) {
 	for {
