@@ -2,8 +2,6 @@ package load
 
 import (
 	"context"
-	"errors"
-	"net"
 	"net/http"
 	"time"
 
@@ -31,8 +29,7 @@ func classify(runCtx context.Context, status int, err error, expect int) outcome
 		if runCtx.Err() != nil {
 			return outcomeCancelled
 		}
-		var netErr net.Error
-		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {
+		if wire.IsTimeout(err) {
 			return outcomeTimeout
 		}
 		return outcomeConnection

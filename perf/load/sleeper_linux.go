@@ -14,8 +14,8 @@ import (
 // The kernel fires it within microseconds of the intended time, where a
 // runtime timer can be up to about 1 ms late (see timerSleeper), and that
 // lateness would be counted as server latency. Its system calls are raw
-// (unix.RawSyscall), so they do not wake the runtime's sysmon thread.
-// Package wire says why that matters to the generator's CPU use.
+// (unix.RawSyscall), so they do not wake the runtime's sysmon thread. The
+// doc of package wire explains why that matters to the generator's CPU use.
 type timerfdSleeper struct {
 	fallback *timerSleeper // used if setting the timer fails
 	file     *os.File

@@ -39,8 +39,8 @@ import (
 )
 
 // MaxResponseBytes bounds how much of a response body is read. A load test
-// needs only the status; reading the body lets the connection be reused,
-// and a longer body closes the connection instead.
+// needs only the status, but reading the body lets the connection be
+// reused. A longer body closes the connection instead.
 const MaxResponseBytes = 1 << 20
 
 // Options tunes a Client. The zero value suits a plain-http server.
@@ -145,7 +145,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body []byte, timeo
 		// A server may close a kept-alive connection while it sits idle.
 		// The request then fails before any byte of a response arrives,
 		// and is sent once more on a new connection.
-		if reused && attempt == 0 && cn.got == 0 && ctx.Err() == nil && !isTimeout(err) {
+		if reused && attempt == 0 && cn.got == 0 && ctx.Err() == nil && !IsTimeout(err) {
 			continue
 		}
 		return 0, err
@@ -172,23 +172,23 @@ func (c *Client) exchange(ctx context.Context, cn *conn, method, path string, bo
 	cn.buf = c.appendRequest(cn.buf[:0], method, path, body)
 	cn.got = 0
 	if err := cn.write(cn.buf); err != nil {
-		return 0, false, fmt.Errorf("write request: %w", err)
+		return 0, false, fmt.Errorf("write request failed: %w", err)
 	}
 
 	var req *http.Request
 	if method == http.MethodHead {
-		req = headRequest // a response to HEAD has no body, whatever its headers say
+		req = headRequest // a response to HEAD has no body, even with a Content-Length
 	}
 	resp, err := http.ReadResponse(cn.r, req)
 	if err != nil {
-		return 0, false, fmt.Errorf("read response: %w", err)
+		return 0, false, fmt.Errorf("read response failed: %w", err)
 	}
 
-	// Reading one byte past the bound tells a body of exactly
+	// Reading one byte past the bound distinguishes a body of exactly
 	// MaxResponseBytes from a longer one.
 	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes+1))
 	if err != nil {
-		return 0, false, fmt.Errorf("read response body: %w", err)
+		return 0, false, fmt.Errorf("read response body failed: %w", err)
 	}
 	if n > MaxResponseBytes {
 		// Closing the body would read the rest of it, however long.
@@ -266,7 +266,9 @@ func (c *Client) CloseIdleConnections() {
 	}
 }
 
-func isTimeout(err error) bool {
+// IsTimeout reports whether an error from Do means that a deadline passed:
+// the request's timeout, the dial timeout or a deadline of its context.
+func IsTimeout(err error) bool {
 	var netErr net.Error
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
 }

@@ -37,6 +37,21 @@ func newCountingServer(t *testing.T, handler http.HandlerFunc) *countingServer {
 	return s
 }
 
+// newStallingServer returns a server whose handler holds each request until
+// the test ends, or 5 s at most.
+func newStallingServer(t *testing.T) *countingServer {
+	t.Helper()
+	release := make(chan struct{})
+	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-time.After(5 * time.Second):
+		}
+	})
+	t.Cleanup(func() { close(release) }) // runs before srv.Close, which waits for handlers
+	return srv
+}
+
 func newClient(t *testing.T, baseURL string, opts Options) *Client {
 	t.Helper()
 	c, err := New(baseURL, opts)
@@ -149,14 +164,7 @@ func TestDoHeadResponseHasNoBody(t *testing.T) {
 }
 
 func TestDoTimesOut(t *testing.T) {
-	release := make(chan struct{})
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-time.After(5 * time.Second):
-		}
-	})
-	defer close(release)
+	srv := newStallingServer(t)
 	c := newClient(t, srv.URL, Options{})
 
 	_, err := c.Do(context.Background(), "GET", "/", nil, 100*time.Millisecond)
@@ -167,14 +175,7 @@ func TestDoTimesOut(t *testing.T) {
 }
 
 func TestDoStopsOnCancel(t *testing.T) {
-	release := make(chan struct{})
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-time.After(5 * time.Second):
-		}
-	})
-	defer close(release)
+	srv := newStallingServer(t)
 	c := newClient(t, srv.URL, Options{})
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -194,9 +195,9 @@ func TestDoStopsOnCancel(t *testing.T) {
 	}
 }
 
-// TestDoRetriesClosedIdleConnection uses a server that answers one request
-// per connection and then closes it without saying so, as a server does
-// when a kept-alive connection reaches its idle timeout.
+// TestDoRetriesClosedIdleConnection uses a server that serves one request
+// per connection and then closes it without a Connection: close header, as
+// a server does when a kept-alive connection reaches its idle timeout.
 func TestDoRetriesClosedIdleConnection(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -245,7 +246,7 @@ func TestDoConnectionRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("Do to a closed port returned no error")
 	}
-	if isTimeout(err) {
+	if IsTimeout(err) {
 		t.Errorf("error = %v, want a connection error, not a timeout", err)
 	}
 }
