@@ -116,15 +116,14 @@ func medianP99(r *result.Result) float64 {
 // its after phase with afterArgs added, in turn or interleaved.
 func measurePair(ctx context.Context, opts Options, task string, afterArgs []string, build bool) (before, after *result.Result, wall time.Duration, err error) {
 	if !opts.Interleave {
-		before, wallB, err := measure(ctx, opts.Phase, task, result.PhaseBefore, nil, build)
-		if err != nil {
+		var wallBefore, wallAfter time.Duration
+		if before, wallBefore, err = measure(ctx, opts.Phase, task, result.PhaseBefore, nil, build); err != nil {
 			return nil, nil, 0, err
 		}
-		after, wallA, err := measure(ctx, opts.Phase, task, result.PhaseAfter, afterArgs, false)
-		if err != nil {
+		if after, wallAfter, err = measure(ctx, opts.Phase, task, result.PhaseAfter, afterArgs, false); err != nil {
 			return nil, nil, 0, err
 		}
-		return before, after, wallB + wallA, nil
+		return before, after, wallBefore + wallAfter, nil
 	}
 
 	began := time.Now()
