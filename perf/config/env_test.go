@@ -179,6 +179,7 @@ func TestFromLookupBooleans(t *testing.T) {
 		{"PERF_STRICT", func(c Config) bool { return c.Strict }},
 		{"PERF_ALLOW_INCOMPLETE", func(c Config) bool { return c.AllowIncomplete }},
 		{"PERF_PROFILE", func(c Config) bool { return c.Profile }},
+		{"PERF_CALIBRATION_INTERLEAVE", func(c Config) bool { return c.CalibrationInterleave }},
 	}
 	values := []struct {
 		text string
@@ -255,6 +256,7 @@ func TestFromLookupInvalid(t *testing.T) {
 		{"strict", "PERF_STRICT", "yes", "1 or 0"},
 		{"allow incomplete", "PERF_ALLOW_INCOMPLETE", "maybe", "1 or 0"},
 		{"profile", "PERF_PROFILE", "on", "1 or 0"},
+		{"calibration interleave", "PERF_CALIBRATION_INTERLEAVE", "yes", "1 or 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
