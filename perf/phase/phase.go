@@ -241,7 +241,10 @@ type runner struct {
 	system     []result.SystemSample
 	cpuSec     float64
 	profiles   []*pprofile.Profile
-	digest     string
+	// profiledCPU is the server's CPU time over each capture in profiles,
+	// 0 where unknown.
+	profiledCPU []time.Duration
+	digest      string
 }
 
 func newRunner(opts Options, sc *scenario.Scenario, trials int) *runner {

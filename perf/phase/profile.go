@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	pprofile "github.com/google/pprof/profile"
@@ -12,6 +13,7 @@ import (
 	"github.com/m17/perfgate/perf/profile"
 	"github.com/m17/perfgate/perf/result"
 	"github.com/m17/perfgate/perf/server"
+	"github.com/m17/perfgate/perf/sysmetrics"
 )
 
 // Profile kinds recorded in result.ProfileRef.
@@ -26,6 +28,8 @@ type profileJob struct {
 	done chan struct{}
 	prof *pprofile.Profile
 	err  error
+	// used is the server's CPU time over the capture, when known.
+	used time.Duration
 }
 
 // startProfile captures the server's CPU profile over the measured window:
@@ -43,16 +47,39 @@ func (r *runner) startProfile(ctx context.Context, proc *server.Process) *profil
 			return
 		}
 		if r.cfg.Server.GoPprof {
+			done := r.measureCPU(ctx, proc, job)
 			job.prof, _, job.err = profile.CaptureGo(ctx, r.cfg.BaseURL(), window)
+			done()
 			return
 		}
 		if proc == nil {
 			job.err = fmt.Errorf("cannot profile a server that is not a Go server with net/http/pprof when it was not started by the harness (PERF_ENDPOINT)")
 			return
 		}
+		done := r.measureCPU(ctx, proc, job)
 		job.prof, job.err = profile.CapturePerf(ctx, proc.Pid(), window)
+		done()
 	}()
 	return job
+}
+
+// measureCPU reads the server's CPU time now and, when the returned func
+// is called, again, and keeps the difference in job.used. It keeps nothing
+// when the server was not started by the harness or a read fails: the
+// coverage check then has nothing to compare.
+func (r *runner) measureCPU(ctx context.Context, proc *server.Process, job *profileJob) (done func()) {
+	if proc == nil {
+		return func() {}
+	}
+	start, err := sysmetrics.CPUTime(ctx, proc.Pid())
+	if err != nil {
+		return func() {}
+	}
+	return func() {
+		if end, err := sysmetrics.CPUTime(ctx, proc.Pid()); err == nil && end >= start {
+			job.used = end - start
+		}
+	}
 }
 
 // finishProfile waits for the trial's capture and keeps its profile. A
@@ -64,6 +91,7 @@ func (r *runner) finishProfile(j *profileJob) {
 		return
 	}
 	r.profiles = append(r.profiles, j.prof)
+	r.profiledCPU = append(r.profiledCPU, j.used)
 }
 
 // writeProfile merges the trials' profiles and writes the pprof file, the
@@ -81,10 +109,12 @@ func (r *runner) writeProfile(res *result.Result) error {
 		PProf:    filepath.Base(r.sidePath("_cpu.pprof")),
 		Folded:   filepath.Base(r.sidePath("_cpu.folded")),
 		FlameSVG: filepath.Base(r.sidePath("_flame.svg")),
+		Samples:  profile.SampleCount(merged),
 	}
 	if r.cfg.Server.GoPprof {
 		ref.Kind = profileKindGo
 	}
+	r.checkCoverage(merged, ref)
 
 	if err := profile.Write(r.sidePath("_cpu.pprof"), merged); err != nil {
 		return err
@@ -107,4 +137,23 @@ func (r *runner) writeProfile(res *result.Result) error {
 	res.Files["cpu_folded"] = ref.Folded
 	res.Files["flame_svg"] = ref.FlameSVG
 	return nil
+}
+
+// checkCoverage records how much of the server's CPU time the profile
+// sampled and warns when it is too little to read the shares with
+// confidence. It judges only when the CPU time of every capture is known.
+func (r *runner) checkCoverage(merged *pprofile.Profile, ref *result.ProfileRef) {
+	sampled, ok := profile.SampledCPU(merged)
+	if !ok || slices.Contains(r.profiledCPU, 0) {
+		return
+	}
+	var used time.Duration
+	for _, d := range r.profiledCPU {
+		used += d
+	}
+	ref.SampledCPUSec = sampled.Seconds()
+	ref.ServerCPUSec = used.Seconds()
+	if warning := profile.CoverageWarning(sampled, used); warning != "" {
+		r.status("warning: %s", warning)
+	}
 }

@@ -248,4 +248,11 @@ type ProfileRef struct {
 	PProf    string `json:"pprof"`
 	Folded   string `json:"folded"`
 	FlameSVG string `json:"flame_svg"`
+	// Samples is the number of samples in the merged profile.
+	Samples int64 `json:"samples"`
+	// SampledCPUSec is the CPU time the samples stand for and ServerCPUSec
+	// the CPU time the server used while the profile was captured. Both
+	// are 0 when unknown (a server the harness did not start).
+	SampledCPUSec float64 `json:"sampled_cpu_sec,omitempty"`
+	ServerCPUSec  float64 `json:"server_cpu_sec,omitempty"`
 }

@@ -361,3 +361,20 @@ func (f *failureLog) flush() {
 		slog.Warn(f.what+" failed repeatedly", "pid", f.pid, "failures", f.count)
 	}
 }
+
+// CPUTime returns the user and system CPU time that process pid has used
+// so far.
+func CPUTime(ctx context.Context, pid int) (time.Duration, error) {
+	if pid <= 0 || pid > math.MaxInt32 {
+		return 0, fmt.Errorf("read CPU time: pid %d is invalid; pass the pid of the running server", pid)
+	}
+	proc, err := process.NewProcessWithContext(ctx, int32(pid))
+	if err != nil {
+		return 0, fmt.Errorf("read CPU time of pid %d: %w", pid, err)
+	}
+	times, err := proc.TimesWithContext(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read CPU time of pid %d: %w", pid, err)
+	}
+	return time.Duration((times.User + times.System) * float64(time.Second)), nil
+}
