@@ -59,6 +59,10 @@ func checkComparable(before, after *result.Result, opts Options) []string {
 		reasons = append(reasons, fmt.Sprintf("different load: before %.0f ops/s for %.0fs in %d trials, after %.0f ops/s for %.0fs in %d trials; unset PERF_RATE/PERF_DURATION/PERF_TRIALS or set them alike for both phases",
 			b.RateOpsPerSec, b.DurationSec, b.TrialCount, a.RateOpsPerSec, a.DurationSec, a.TrialCount))
 	}
+	if b.CPUPinning != a.CPUPinning {
+		reasons = append(reasons, fmt.Sprintf("different CPU pinning: before %s, after %s; pinning changes the figures, so set PERF_PIN_CPUS alike for both phases",
+			pinningName(b.CPUPinning), pinningName(a.CPUPinning)))
+	}
 	if b.LoadGeneratorVersion != a.LoadGeneratorVersion {
 		reasons = append(reasons, fmt.Sprintf("different load generator versions: before %d, after %d; the generator's own timing differs between them, so measure both phases with one version (go tool mage perf:verify %s reruns both)",
 			b.LoadGeneratorVersion, a.LoadGeneratorVersion, task))
@@ -118,4 +122,12 @@ func shortCommit(c string) string {
 		return "(unknown)"
 	}
 	return c
+}
+
+// pinningName names a result's CPU pinning for messages.
+func pinningName(p string) string {
+	if p == "" {
+		return "none (shared CPUs)"
+	}
+	return p
 }

@@ -20,6 +20,7 @@ func TestCompareProvenanceMismatch(t *testing.T) {
 		{"scenario hash", func(p *result.Provenance) { p.ScenarioSHA256 = "ffffffffffff0000" }, false, VerdictInvalid, "(sha256 ffffffffffff)"},
 		{"seed", func(p *result.Provenance) { p.Seed = 0x1234 }, false, VerdictInvalid, "different seeds: before 0x5eed, after 0x1234"},
 		{"workload digest", func(p *result.Provenance) { p.WorkloadSHA256 = "999999999999aaaa" }, false, VerdictInvalid, "different workload digests: before 0a1b2c3d4e5f, after 999999999999"},
+		{"CPU pinning", func(p *result.Provenance) { p.CPUPinning = "server 0, load generator 1" }, false, VerdictInvalid, "different CPU pinning: before none (shared CPUs), after server 0, load generator 1"},
 		{"load generator version", func(p *result.Provenance) { p.LoadGeneratorVersion++ }, false, VerdictInvalid, "different load generator versions: before 2, after 3"},
 		{"rate", func(p *result.Provenance) { p.RateOpsPerSec = 250 }, false, VerdictInvalid, "after 250 ops/s"},
 		{"duration", func(p *result.Provenance) { p.DurationSec = 20 }, false, VerdictInvalid, "for 20s"},

@@ -50,6 +50,9 @@ type Config struct {
 	// Profile captures a CPU profile during perf:before and perf:after
 	// (PERF_PROFILE=1).
 	Profile bool
+	// PinCPUs runs the server on the first half of the CPUs and the load
+	// generator on the rest (PERF_PIN_CPUS=1, Linux only).
+	PinCPUs bool
 	// Phase selects the phase flamegraph measures (PERF_PHASE).
 	Phase string
 	// Pairs is the number of A/A and of A/B pairs perf:calibrate runs

@@ -16,7 +16,7 @@ import (
 var EnvVars = []string{
 	"PERF_DURATION", "PERF_WARMUP", "PERF_RATE", "PERF_TRIALS", "PERF_SCENARIO", "PERF_ENDPOINT",
 	"PERF_RESULTS_DIR", "PERF_LOG", "PERF_STRICT", "PERF_ALLOW_INCOMPLETE",
-	"PERF_FORMAT", "PERF_PROFILE", "PERF_PAIRS", "PERF_CALIBRATION_COST", "PERF_CALIBRATION_INTERLEAVE", "PERF_PHASE", "PERF_TASK_NAME", "PERF_PORT",
+	"PERF_FORMAT", "PERF_PROFILE", "PERF_PIN_CPUS", "PERF_PAIRS", "PERF_CALIBRATION_COST", "PERF_CALIBRATION_INTERLEAVE", "PERF_PHASE", "PERF_TASK_NAME", "PERF_PORT",
 }
 
 // FromEnv applies the PERF_* environment overrides to c. Each invalid value
@@ -128,6 +128,9 @@ func FromLookup(c Config, lookup func(string) (string, bool)) (Config, error) {
 		return c, err
 	}
 	if c.Profile, err = envBool(get, "PERF_PROFILE", c.Profile); err != nil {
+		return c, err
+	}
+	if c.PinCPUs, err = envBool(get, "PERF_PIN_CPUS", c.PinCPUs); err != nil {
 		return c, err
 	}
 	if c.CalibrationInterleave, err = envBool(get, "PERF_CALIBRATION_INTERLEAVE", c.CalibrationInterleave); err != nil {

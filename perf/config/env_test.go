@@ -179,6 +179,7 @@ func TestFromLookupBooleans(t *testing.T) {
 		{"PERF_STRICT", func(c Config) bool { return c.Strict }},
 		{"PERF_ALLOW_INCOMPLETE", func(c Config) bool { return c.AllowIncomplete }},
 		{"PERF_PROFILE", func(c Config) bool { return c.Profile }},
+		{"PERF_PIN_CPUS", func(c Config) bool { return c.PinCPUs }},
 		{"PERF_CALIBRATION_INTERLEAVE", func(c Config) bool { return c.CalibrationInterleave }},
 	}
 	values := []struct {
@@ -256,6 +257,7 @@ func TestFromLookupInvalid(t *testing.T) {
 		{"strict", "PERF_STRICT", "yes", "1 or 0"},
 		{"allow incomplete", "PERF_ALLOW_INCOMPLETE", "maybe", "1 or 0"},
 		{"profile", "PERF_PROFILE", "on", "1 or 0"},
+		{"pin CPUs", "PERF_PIN_CPUS", "cpu0", "1 or 0"},
 		{"calibration interleave", "PERF_CALIBRATION_INTERLEAVE", "yes", "1 or 0"},
 	}
 	for _, c := range cases {

@@ -92,6 +92,9 @@ func (r *runner) provenance(end time.Time) result.Provenance {
 		EndTime:              end,
 		Overrides:            r.cfg.Env,
 	}
+	if len(r.cpus.Server) > 0 {
+		p.CPUPinning = r.cpus.String()
+	}
 	if r.diag != nil {
 		p.ServerCommand = r.diag.ServerCommand
 	}

@@ -22,6 +22,7 @@ import (
 	pprofile "github.com/google/pprof/profile"
 
 	"github.com/m17/perfgate/perf/config"
+	"github.com/m17/perfgate/perf/cpupin"
 	"github.com/m17/perfgate/perf/load"
 	"github.com/m17/perfgate/perf/profile"
 	"github.com/m17/perfgate/perf/result"
@@ -119,6 +120,12 @@ func RunInterleaved(ctx context.Context, phases ...Options) ([]*Outcome, error) 
 			return nil, err
 		}
 	}
+
+	unpin, err := pinCPUs(runners)
+	if err != nil {
+		return nil, err
+	}
+	defer unpin()
 
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(clientProcs(runners)))
 	runErr := runAll(ctx, runners)
@@ -240,7 +247,9 @@ type runner struct {
 	diag       *result.Diagnostics
 	system     []result.SystemSample
 	cpuSec     float64
-	profiles   []*pprofile.Profile
+	// cpus is the CPU plan when PinCPUs is set, else empty.
+	cpus     cpupin.Plan
+	profiles []*pprofile.Profile
 	// profiledCPU is the server's CPU time over each capture in profiles,
 	// 0 where unknown.
 	profiledCPU []time.Duration
@@ -334,6 +343,7 @@ func (r *runner) spec() server.Spec {
 		EarlyExitWindow: earlyExitWindow,
 		StopTimeout:     s.StopTimeout,
 		LogPath:         r.serverLog,
+		CPUs:            r.cpus.Server,
 	}
 }
 

@@ -88,6 +88,11 @@ type Provenance struct {
 	Endpoint      string `json:"endpoint"`
 	External      bool   `json:"external_server"`
 
+	// CPUPinning describes the CPUs of the server and of the load
+	// generator when PERF_PIN_CPUS kept them apart, such as "server 0,
+	// load generator 1"; empty when they shared every CPU.
+	CPUPinning string `json:"cpu_pinning,omitempty"`
+
 	StartTime time.Time `json:"start_time"`
 	EndTime   time.Time `json:"end_time"`
 	// Overrides lists the PERF_* environment overrides in force, so a

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/m17/perfgate/perf/cpupin"
 )
 
 // errorLogLines is how many trailing output lines a Start error carries.
@@ -116,7 +118,7 @@ func launch(spec Spec) (*Process, error) {
 	// The fork and the registration share one lock, so StopAll cannot miss
 	// a process that has been forked.
 	registry.Lock()
-	err = cmd.Start()
+	err = cpupin.StartCommand(cmd, spec.CPUs)
 	var p *Process
 	if err == nil {
 		p = &Process{

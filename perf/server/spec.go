@@ -60,6 +60,10 @@ type Spec struct {
 	// SIGKILL. Zero or negative means DefaultStopTimeout.
 	StopTimeout time.Duration
 
+	// CPUs, when set, are the only CPUs the server may run on, from its
+	// first instruction (Linux only).
+	CPUs []int
+
 	// LogPath is the file that receives the server's stdout and stderr.
 	// Start appends to it, so several starts can share one log. Empty means
 	// that the output is kept only in memory.
