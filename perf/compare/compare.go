@@ -125,11 +125,15 @@ func Compare(before, after *result.Result, opts Options) Report {
 	th := opts.Thresholds
 	for _, def := range latencyMetrics {
 		m := compareValues(def, trialValues(before, def.value), trialValues(after, def.value), th.Alpha)
+		noisy := false
 		switch def.key {
 		case "p99_ms":
-			gate(&m, th.P99IncreasePct, true)
+			noisy = gate(&m, th.P99IncreasePct, true)
 		case "throughput_ops_per_sec":
-			gate(&m, th.ThroughputDecreasePct, false)
+			noisy = gate(&m, th.ThroughputDecreasePct, false)
+		}
+		if noisy {
+			rep.Warnings = append(rep.Warnings, noiseWarning(m, rep.Task, before.Provenance.CPUPinning != ""))
 		}
 		rep.Metrics = append(rep.Metrics, m)
 	}
@@ -142,28 +146,43 @@ func Compare(before, after *result.Result, opts Options) Report {
 
 // gate marks a metric as a regression when its change is beyond limitPct
 // in the bad direction and significant. With too few trials for the test,
-// the plain threshold decides and the report carries a warning.
-func gate(m *Metric, limitPct float64, worseUp bool) {
+// the plain threshold decides and the report carries a warning. noisy is
+// true for a change beyond the limit that the test did not find
+// significant.
+func gate(m *Metric, limitPct float64, worseUp bool) (noisy bool) {
 	m.Gated = true
 	change := m.ChangePct
 	if math.IsNaN(change) {
-		return
+		return false
 	}
 	beyond := change > limitPct
 	if !worseUp {
 		beyond = change < -limitPct
 	}
 	if !beyond {
-		return
+		return false
 	}
 	if m.Tested && !m.Significant {
-		return
+		return true
 	}
 	m.Regression = true
 	m.Reason = fmt.Sprintf("%s %+.1f%% (limit %s%.0f%%, p=%.3f)", m.Name, change, signFor(worseUp), limitPct, m.P)
 	if !m.Tested {
 		m.Reason = fmt.Sprintf("%s %+.1f%% (limit %s%.0f%%, too few trials for a significance test)", m.Name, change, signFor(worseUp), limitPct)
 	}
+	return false
+}
+
+// noiseWarning explains that a change beyond its limit passed only because the
+// trials could not tell it from noise, so the OK verdict is weak, and how
+// to get a firmer one.
+func noiseWarning(m Metric, task string, pinned bool) string {
+	w := fmt.Sprintf("%s %+.1f%% is beyond its limit, but the trials cannot tell it from noise (p=%.2f), so it does not fail the check; "+
+		"confirm with go tool mage perf:verify %s", m.Name, m.ChangePct, m.P, task)
+	if !pinned {
+		w += ", and on a small machine measure both phases with PERF_PIN_CPUS=1, which cuts the trial-to-trial noise"
+	}
+	return w
 }
 
 func signFor(worseUp bool) string {

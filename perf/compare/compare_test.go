@@ -64,10 +64,11 @@ func TestCompareVerdicts(t *testing.T) {
 			want:   VerdictOK,
 		},
 		{
-			name:   "P99 +8% overlapping",
-			before: before([]float64{8, 9, 10, 12, 14}, steadyThroughput(n)),
-			after:  after([]float64{8.5, 9.5, 10.8, 13, 15}, steadyThroughput(n)),
-			want:   VerdictOK,
+			name:         "P99 +8% overlapping",
+			before:       before([]float64{8, 9, 10, 12, 14}, steadyThroughput(n)),
+			after:        after([]float64{8.5, 9.5, 10.8, 13, 15}, steadyThroughput(n)),
+			want:         VerdictOK,
+			wantWarnings: []string{"cannot tell it from noise"},
 		},
 		{
 			name:   "P99 +2% separated",
@@ -352,6 +353,21 @@ func TestCompareLargeChangeNotSignificant(t *testing.T) {
 	}
 	if p99.Regression {
 		t.Error("a change that is not significant is a regression")
+	}
+	if !containsAny(rep.Warnings, "P99 latency +8.0% is beyond its limit, but the trials cannot tell it from noise") {
+		t.Errorf("warnings %q do not say that the +8%% passed only as noise", rep.Warnings)
+	}
+	if !containsAny(rep.Warnings, "PERF_PIN_CPUS=1") {
+		t.Errorf("warnings %q do not suggest pinning for unpinned results", rep.Warnings)
+	}
+
+	pinnedBefore := before([]float64{8, 9, 10, 12, 14}, steadyThroughput(5))
+	pinnedAfter := after([]float64{8.5, 9.5, 10.8, 13, 15}, steadyThroughput(5))
+	pinnedBefore.Provenance.CPUPinning = "server 0, load generator 1"
+	pinnedAfter.Provenance.CPUPinning = "server 0, load generator 1"
+	rep = Compare(pinnedBefore, pinnedAfter, defaultOptions())
+	if !containsAny(rep.Warnings, "cannot tell it from noise") || containsAny(rep.Warnings, "PERF_PIN_CPUS") {
+		t.Errorf("warnings for pinned results %q: want the noise warning without the pinning hint", rep.Warnings)
 	}
 }
 
