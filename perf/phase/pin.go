@@ -3,6 +3,7 @@ package phase
 import (
 	"errors"
 
+	"github.com/m17/perfgate/perf/config"
 	"github.com/m17/perfgate/perf/cpupin"
 )
 
@@ -19,17 +20,7 @@ func pinCPUs(runners []*runner) (unpin func(), err error) {
 	if !want {
 		return func() {}, nil
 	}
-	for _, r := range runners {
-		if r.cfg.Endpoint != "" {
-			return nil, errors.New("PERF_PIN_CPUS needs a server that the harness starts, and PERF_ENDPOINT names a running one; unset one of them")
-		}
-	}
-
-	allowed, err := cpupin.Allowed()
-	if err != nil {
-		return nil, err
-	}
-	plan, err := cpupin.Split(allowed)
+	plan, err := PinPlan(runners[0].cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -49,4 +40,21 @@ func pinCPUs(runners []*runner) (unpin func(), err error) {
 			runners[0].status("warning: %v", err)
 		}
 	}, nil
+}
+
+// PinPlan returns the CPU plan that cfg.PinCPUs asks for, an empty plan
+// without it, or an error naming the fix when pinning is impossible here:
+// a running server (PERF_ENDPOINT), fewer than 2 CPUs, or not Linux.
+func PinPlan(cfg config.Config) (cpupin.Plan, error) {
+	if !cfg.PinCPUs {
+		return cpupin.Plan{}, nil
+	}
+	if cfg.Endpoint != "" {
+		return cpupin.Plan{}, errors.New("PERF_PIN_CPUS needs a server that the harness starts, and PERF_ENDPOINT names a running one; unset one of them")
+	}
+	allowed, err := cpupin.Allowed()
+	if err != nil {
+		return cpupin.Plan{}, err
+	}
+	return cpupin.Split(allowed)
 }

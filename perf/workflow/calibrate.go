@@ -34,6 +34,9 @@ func Calibrate(ctx context.Context, env Env) error {
 	if cfg.Endpoint != "" {
 		return exitError(ExitUsage, errors.New("perf:calibrate restarts the server with a slowdown flag, so it cannot use PERF_ENDPOINT; unset it"))
 	}
+	if _, err := phase.PinPlan(cfg); err != nil {
+		return exitError(ExitUsage, err)
+	}
 	if cfg.Duration == 0 {
 		cfg.Duration = calibrationDuration
 	}

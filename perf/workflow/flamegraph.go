@@ -34,6 +34,9 @@ func Flamegraph(ctx context.Context, env Env, task string) error {
 	if err := result.ValidateTask(task); err != nil {
 		return exitError(ExitUsage, err)
 	}
+	if err := checkSettings(env.Config); err != nil {
+		return err
+	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	defer server.StopAll()

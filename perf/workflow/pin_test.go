@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,5 +40,32 @@ func TestMeasureWithPinnedCPUs(t *testing.T) {
 	}
 	if after, _ := cpupin.Allowed(); !reflect.DeepEqual(after, allowed) {
 		t.Errorf("this process runs on %v after the phase, want its CPUs %v back", after, allowed)
+	}
+}
+
+// Pinning that cannot work is invalid input: exit 2, before anything is
+// built or written.
+func TestPinCPUsWithEndpointIsUsageError(t *testing.T) {
+	dir := t.TempDir()
+	env, out := testEnv(t, dir)
+	env.Config.PinCPUs = true
+	env.Config.Endpoint = "http://127.0.0.1:1"
+
+	for name, run := range map[string]func() error{
+		"measure":    func() error { return Measure(context.Background(), env, "pin", "before") },
+		"flamegraph": func() error { return Flamegraph(context.Background(), env, "pin") },
+	} {
+		err := run()
+		if got := exitStatus(err); got != ExitUsage {
+			t.Errorf("%s: exit status %d (%v), want %d", name, got, err, ExitUsage)
+		}
+		if err == nil || !strings.Contains(err.Error(), "unset one of them") {
+			t.Errorf("%s: error %v, want one naming the fix", name, err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
+	top, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files)+len(top) > 0 {
+		t.Errorf("files written before the usage error: %v %v\n%s", top, files, out)
 	}
 }

@@ -21,6 +21,9 @@ func Verify(ctx context.Context, env Env, task string) error {
 	if env.Config.Endpoint != "" {
 		return exitError(ExitUsage, errors.New("perf:verify builds and starts the server at two commits, so it cannot use PERF_ENDPOINT; unset it"))
 	}
+	if _, err := phase.PinPlan(env.Config); err != nil {
+		return exitError(ExitUsage, err)
+	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	defer server.StopAll()

@@ -115,15 +115,25 @@ func watchParent(ctx context.Context, cancel context.CancelFunc) {
 	}
 }
 
+// checkSettings reports an invalid scenario or an impossible CPU pinning
+// as invalid input, like an invalid task id, before anything is built.
+func checkSettings(cfg config.Config) error {
+	if _, _, err := phase.LoadScenario(cfg); err != nil {
+		return exitError(ExitUsage, err)
+	}
+	if _, err := phase.PinPlan(cfg); err != nil {
+		return exitError(ExitUsage, err)
+	}
+	return nil
+}
+
 // Measure runs one phase of task and prints where the result went.
 func Measure(ctx context.Context, env Env, task, phaseName string) error {
 	if err := result.ValidateTask(task); err != nil {
 		return exitError(ExitUsage, err)
 	}
-	// An invalid scenario is invalid input, like the task id, and is
-	// reported before anything is built.
-	if _, _, err := phase.LoadScenario(env.Config); err != nil {
-		return exitError(ExitUsage, err)
+	if err := checkSettings(env.Config); err != nil {
+		return err
 	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
