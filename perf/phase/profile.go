@@ -151,8 +151,8 @@ func (r *runner) checkCoverage(merged *pprofile.Profile, ref *result.ProfileRef)
 	for _, d := range r.profiledCPU {
 		used += d
 	}
-	ref.SampledCPUSec = sampled.Seconds()
-	ref.ServerCPUSec = used.Seconds()
+	ref.SampledCPUSec = sampled.Round(time.Millisecond).Seconds()
+	ref.ServerCPUSec = used.Round(time.Millisecond).Seconds()
 	if warning := profile.CoverageWarning(sampled, used); warning != "" {
 		r.status("warning: %s", warning)
 	}

@@ -78,7 +78,7 @@ func CoverageWarning(sampled, used time.Duration) string {
 		return ""
 	}
 	return fmt.Sprintf("the CPU profile holds %.2f s of the %.2f s of CPU time the server used while it was captured (%.0f%%); "+
-		"the profiler missed short bursts of work, so read the flame graph's shares as rough, "+
-		"and for a fuller profile measure longer or profile with Linux perf (Server.GoPprof = false)",
+		"the profiler missed short bursts of work, so read the flame graph's small shares as rough; "+
+		"for a fuller profile, profile with Linux perf (set Server.GoPprof = false in magefiles/config.go)",
 		sampled.Seconds(), used.Seconds(), 100*sampled.Seconds()/used.Seconds())
 }
