@@ -42,9 +42,9 @@ func pinCPUs(runners []*runner) (unpin func(), err error) {
 	}, nil
 }
 
-// PinPlan returns the CPU plan that cfg.PinCPUs asks for, an empty plan
-// without it, or an error naming the fix when pinning is impossible here:
-// a running server (PERF_ENDPOINT), fewer than 2 CPUs, or not Linux.
+// PinPlan returns the CPU plan for cfg.PinCPUs, or an empty plan when it
+// is off. The error names the fix when pinning is impossible here: a
+// running server (PERF_ENDPOINT), fewer than 2 CPUs, or not Linux.
 func PinPlan(cfg config.Config) (cpupin.Plan, error) {
 	if !cfg.PinCPUs {
 		return cpupin.Plan{}, nil

@@ -16,7 +16,7 @@ const MinCoverage = 0.5
 // server gives a handful of samples whatever the profiler does.
 const minJudgedCPU = 200 * time.Millisecond
 
-// SampleCount returns the number of samples p holds: the sum of its
+// SampleCount returns the number of samples in p: the sum of its
 // samples/count values, or of its first value when it has no such type.
 func SampleCount(p *profile.Profile) int64 {
 	if p == nil {
@@ -64,20 +64,20 @@ func sumValues(p *profile.Profile, index int) int64 {
 	return sum
 }
 
-// CoverageWarning returns a one-line warning when a profile holds less
+// CoverageWarning returns a one-line warning when a profile sampled less
 // than MinCoverage of the CPU time the process used while it was captured,
 // or "" when the coverage is fine or too little CPU was used to judge it.
 //
 // Go's profiler counts a thread's CPU time through a timer that the kernel
 // checks on its scheduler tick. On a mostly idle machine many of a
 // server's sub-millisecond bursts of work start and end between two ticks,
-// so the profile holds a fraction of the real CPU time (golang/go#13405). The
+// so the profile contains a fraction of the real CPU time (golang/go#13405). The
 // fraction changes from run to run, so the warning gives both figures.
 func CoverageWarning(sampled, used time.Duration) string {
 	if used < minJudgedCPU || sampled >= time.Duration(MinCoverage*float64(used)) {
 		return ""
 	}
-	return fmt.Sprintf("the CPU profile holds %.2f s of the %.2f s of CPU time the server used while it was captured (%.0f%%); "+
+	return fmt.Sprintf("the CPU profile sampled %.2f s of the %.2f s of CPU time the server used while it was captured (%.0f%%); "+
 		"the profiler missed short bursts of work, so read the flame graph's small shares as rough; "+
 		"for a fuller profile, profile with Linux perf (set Server.GoPprof = false in magefiles/config.go)",
 		sampled.Seconds(), used.Seconds(), 100*sampled.Seconds()/used.Seconds())

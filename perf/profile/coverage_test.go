@@ -42,7 +42,7 @@ func TestCoverageWarning(t *testing.T) {
 	}{
 		{"most sampled", 900 * time.Millisecond, time.Second, ""},
 		{"exactly half", 500 * time.Millisecond, time.Second, ""},
-		{"a quarter", 250 * time.Millisecond, time.Second, "holds 0.25 s of the 1.00 s of CPU time the server used while it was captured (25%)"},
+		{"a quarter", 250 * time.Millisecond, time.Second, "sampled 0.25 s of the 1.00 s of CPU time the server used while it was captured (25%)"},
 		{"nothing sampled", 0, 2 * time.Second, "(0%)"},
 		{"too little CPU to judge", 0, 100 * time.Millisecond, ""},
 	}

@@ -90,7 +90,7 @@ type Provenance struct {
 
 	// CPUPinning describes the CPUs of the server and of the load
 	// generator when PERF_PIN_CPUS kept them apart, such as "server 0,
-	// load generator 1"; empty when they shared every CPU.
+	// load generator 1". It is empty when they shared every CPU.
 	CPUPinning string `json:"cpu_pinning,omitempty"`
 
 	StartTime time.Time `json:"start_time"`
