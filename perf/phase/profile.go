@@ -46,19 +46,16 @@ func (r *runner) startProfile(ctx context.Context, proc *server.Process) *profil
 			job.err = ctx.Err()
 			return
 		}
+		defer measureCPU(ctx, proc, job)()
 		if r.cfg.Server.GoPprof {
-			done := r.measureCPU(ctx, proc, job)
 			job.prof, _, job.err = profile.CaptureGo(ctx, r.cfg.BaseURL(), window)
-			done()
 			return
 		}
 		if proc == nil {
 			job.err = fmt.Errorf("cannot profile a server that is not a Go server with net/http/pprof when it was not started by the harness (PERF_ENDPOINT)")
 			return
 		}
-		done := r.measureCPU(ctx, proc, job)
 		job.prof, job.err = profile.CapturePerf(ctx, proc.Pid(), window)
-		done()
 	}()
 	return job
 }
@@ -67,7 +64,7 @@ func (r *runner) startProfile(ctx context.Context, proc *server.Process) *profil
 // is called, again, and keeps the difference in job.used. It keeps nothing
 // when the server was not started by the harness or a read fails: the
 // coverage check then has nothing to compare.
-func (r *runner) measureCPU(ctx context.Context, proc *server.Process, job *profileJob) (done func()) {
+func measureCPU(ctx context.Context, proc *server.Process, job *profileJob) (done func()) {
 	if proc == nil {
 		return func() {}
 	}
